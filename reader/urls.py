@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("articles/<int:pk>/", views.article_detail, name="article_detail"),
+    path("articles/<int:pk>/edit/", views.article_edit, name="article_edit"),
+    path("articles/<int:pk>/revisions/", views.revision_list, name="revision_list"),
+    path(
+        "articles/<int:pk>/revisions/<int:number>/",
+        views.revision_detail,
+        name="revision_detail",
+    ),
+    path("articles/<int:pk>/imported/", views.import_report, name="import_report"),
+    path(
+        "articles/<int:pk>/imported/<int:index>/restore/",
+        views.removal_restore,
+        name="removal_restore",
+    ),
+    path("import/", views.article_import, name="article_import"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
+    path("teams/<slug:slug>/members/<int:member_id>/", views.member_update, name="member_update"),
+    path("teams/<slug:slug>/rules/", views.team_rules, name="team_rules"),
+    path(
+        "teams/<slug:slug>/rules/builtin/<slug:name>/toggle/",
+        views.team_rule_toggle,
+        name="team_rule_toggle",
+    ),
+    path(
+        "teams/<slug:slug>/rules/<int:rule_id>/delete/",
+        views.team_rule_delete,
+        name="team_rule_delete",
+    ),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
