@@ -66,3 +66,35 @@ def get_article_for_user(user, pk: int, *, role: Role | None = None) -> tuple[Ar
 def team_choices_for(user, *, role: Role) -> list[Team]:
     """Teams where the user holds at least ``role`` (for forms that pick a team)."""
     return [m.team for m in memberships_for(user) if m.has_role(role)]
+
+
+def get_annotation_for_user(user, pk: int):
+    """An annotation the user may see, with their membership; 404 otherwise."""
+    from .annotations import visible_annotations
+    from .models import Annotation
+
+    annotation = (
+        Annotation.objects.select_related("article__team", "article__current_revision")
+        .filter(pk=pk)
+        .first()
+    )
+    if annotation is None:
+        raise Http404
+    membership = memberships_for(user).filter(team_id=annotation.article.team_id).first()
+    if membership is None:
+        raise Http404
+    if not visible_annotations(membership, annotation.article).filter(pk=pk).exists():
+        raise Http404
+    return annotation, membership
+
+
+def get_entity_for_user(user, pk: int):
+    from .models import Entity
+
+    entity = Entity.objects.select_related("team", "type").filter(pk=pk).first()
+    if entity is None:
+        raise Http404
+    membership = memberships_for(user).filter(team_id=entity.team_id).first()
+    if membership is None:
+        raise Http404
+    return entity, membership

@@ -6,3 +6,6 @@ class ReaderConfig(AppConfig):
     name = "reader"
     verbose_name = _("Hamish")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

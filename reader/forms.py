@@ -7,7 +7,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, DebrisRule, DebrisRuleKind, Role, Team
+from .models import (
+    Annotation,
+    AnnotationKind,
+    Article,
+    CheckWorthiness,
+    DebrisRule,
+    DebrisRuleKind,
+    Entity,
+    Label,
+    LabelKind,
+    Role,
+    Team,
+    Visibility,
+)
 from .text.extract import ExtractionError, extract_document
 from .text.normalize import clean_user_text
 
@@ -205,3 +218,113 @@ class LibraryFilterForm(forms.Form):
     team = forms.CharField(required=False)
     language = forms.CharField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
+
+
+class AnnotationEditForm(forms.Form):
+    """Edit one's own annotation; ``version`` guards against overwriting someone's change."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"})
+    )
+    visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices)
+
+    def __init__(self, *args, annotation: Annotation, team: Team, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": annotation.version,
+                "note": annotation.note,
+                "visibility": annotation.visibility,
+                "label": annotation.label_id,
+                "entity": annotation.entity_id,
+                "claim_text": annotation.claim_text,
+                "speaker": annotation.speaker_id,
+                "check_worthiness": annotation.check_worthiness,
+                "verdict": annotation.verdict_id,
+                "evidence": "\n".join(annotation.evidence),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.annotation = annotation
+        entities = Entity.objects.filter(team=team).order_by("name")
+        if annotation.kind == AnnotationKind.ENTITY:
+            self.fields["label"] = forms.ModelChoiceField(
+                label=_("Entity type"),
+                queryset=Label.objects.filter(team=team, kind=LabelKind.ENTITY),
+                empty_label=None,
+            )
+            self.fields["entity"] = forms.ModelChoiceField(
+                label=_("Linked entity"), queryset=entities, required=False
+            )
+        if annotation.kind == AnnotationKind.CLAIM:
+            self.fields["claim_text"] = forms.CharField(
+                label=_("Claim"), widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+            )
+            self.fields["speaker"] = forms.ModelChoiceField(
+                label=_("Speaker"), queryset=entities, required=False
+            )
+            self.fields["check_worthiness"] = forms.TypedChoiceField(
+                label=_("Check-worthiness"),
+                choices=[("", "—"), *CheckWorthiness.choices],
+                required=False,
+                coerce=int,
+                empty_value=None,
+            )
+            self.fields["verdict"] = forms.ModelChoiceField(
+                label=_("Verdict"),
+                queryset=Label.objects.filter(team=team, kind=LabelKind.VERDICT),
+                required=False,
+            )
+            self.fields["evidence"] = forms.CharField(
+                label=_("Evidence links"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+                help_text=_("One web address per line."),
+            )
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        names = [
+            "note",
+            "visibility",
+            "label",
+            "entity",
+            "claim_text",
+            "speaker",
+            "check_worthiness",
+            "verdict",
+            "evidence",
+        ]
+        return {name: data[name] for name in names if name in self.fields}
+
+
+class LabelForm(forms.ModelForm):
+    class Meta:
+        model = Label
+        fields = ["kind", "slug", "name_en", "name_ar", "colour", "key", "position"]
+        widgets = {
+            "colour": forms.TextInput(attrs={"type": "color"}),
+            "name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+        }
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+
+    def clean(self):
+        data = super().clean()
+        others = Label.objects.filter(team=self.team, kind=data.get("kind"))
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if data.get("slug") and others.filter(slug=data["slug"]).exists():
+            self.add_error("slug", ValidationError(_("This code is already used."), code="taken"))
+        if data.get("key") and others.filter(key=data["key"]).exists():
+            self.add_error(
+                "key",
+                ValidationError(_("This key is already used by another label."), code="taken"),
+            )
+        for name in ("name_en", "name_ar"):
+            if data.get(name):
+                data[name] = clean_user_text(data[name], multiline=False)
+        return data

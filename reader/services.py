@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from .annotations import ReanchorReport, reanchor_article
 from .models import Article, DebrisRule, Membership, Revision, Role, Team
 from .text.blocks import Block, classify_block, join_blocks, split_blocks
 from .text.debris import DEFAULT_RULES, Removal, Rule, clean_blocks
@@ -158,10 +159,11 @@ def editor_text_for(revision: Revision) -> str:
 @transaction.atomic
 def article_revise(
     *, article: Article, user, blocks: list[Block], summary: str = ""
-) -> Revision | None:
-    """Store ``blocks`` as the article's new current revision; ``None`` when unchanged.
+) -> tuple[Revision | None, ReanchorReport]:
+    """Store ``blocks`` as the article's new current revision and re-anchor its annotations.
 
-    Locks the article row so two concurrent edits get consecutive numbers.
+    Returns ``(None, empty report)`` when nothing changed. Locks the article row so two
+    concurrent edits get consecutive numbers.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     current = article.current_revision
@@ -170,7 +172,7 @@ def article_revise(
         raise ValidationError(_("The article body cannot be empty."), code="empty")
     spans_list = [list(s) for s in spans]
     if current is not None and current.body == body and current.blocks == spans_list:
-        return None
+        return None, ReanchorReport()
     number = (current.number if current else 0) + 1
     revision = Revision.objects.create(
         article=article,
@@ -184,11 +186,14 @@ def article_revise(
     )
     article.current_revision = revision
     article.save(update_fields=["current_revision", "modified"])
-    return revision
+    report = ReanchorReport()
+    if current is not None:
+        report = reanchor_article(old=current, new=revision, actor=user)
+    return revision, report
 
 
 @transaction.atomic
-def removal_restore(*, article: Article, user, index: int) -> Revision:
+def removal_restore(*, article: Article, user, index: int) -> tuple[Revision, ReanchorReport]:
     """Put back a block that import cleaning removed, as a new revision."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     first = article.revisions.get(number=1)
@@ -203,12 +208,12 @@ def removal_restore(*, article: Article, user, index: int) -> Revision:
     text = removal["text"]
     position = min(int(removal["index"]), len(blocks))
     blocks.insert(position, Block(classify_block(text), text))
-    revision = article_revise(
+    revision, report = article_revise(
         article=article, user=user, blocks=blocks, summary=_("Restored removed text")
     )
     first.removals[index] = {**removal, "restored": True}
     first.save(update_fields=["removals"])
-    return revision
+    return revision, report
 
 
 def membership_add(*, team: Team, username: str, role: str) -> Membership:

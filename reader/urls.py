@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import annotation_views as av, views
 
 urlpatterns = [
     path("", views.library, name="library"),
@@ -20,6 +20,17 @@ urlpatterns = [
         views.removal_restore,
         name="removal_restore",
     ),
+    path("articles/<int:pk>/annotations/new/", av.annotation_create, name="annotation_create"),
+    path("annotations/<int:pk>/edit/", av.annotation_edit, name="annotation_edit"),
+    path("annotations/<int:pk>/delete/", av.annotation_delete, name="annotation_delete"),
+    path(
+        "annotations/<int:pk>/tag-others/", av.annotation_tag_others, name="annotation_tag_others"
+    ),
+    path("entities/<int:pk>/", av.entity_detail, name="entity_detail"),
+    path("teams/<slug:slug>/entities/", av.entity_list, name="entity_list"),
+    path("teams/<slug:slug>/entities/search/", av.entity_search, name="entity_search"),
+    path("teams/<slug:slug>/claims/", av.claim_list, name="claim_list"),
+    path("teams/<slug:slug>/labels/", av.label_list, name="label_list"),
     path("import/", views.article_import, name="article_import"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),

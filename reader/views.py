@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import queries, services
 from .access import get_article_for_user, get_team_for_user, memberships_for, team_choices_for
+from .annotation_views import annotated_context
 from .forms import ArticleEditForm, DebrisRuleForm, ImportForm, MemberAddForm, MemberRoleForm
 from .models import DebrisRule, Membership, Role
 from .rendering import render_body
@@ -52,17 +53,11 @@ def library(request: HttpRequest) -> HttpResponse:
 @login_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article, membership = get_article_for_user(request.user, pk)
-    revision = article.current_revision
-    return render(
-        request,
-        "reader/article_detail.html",
-        {
-            "article": article,
-            "membership": membership,
-            "revision": revision,
-            "body_html": render_body(revision.body, revision.blocks),
-        },
-    )
+    context = {"article": article, "membership": membership}
+    context.update(annotated_context(article, membership))
+    if request.htmx and request.htmx.target == "annotated":
+        return render(request, "reader/_annotated.html", context)
+    return render(request, "reader/article_detail.html", context)
 
 
 @login_required
@@ -109,7 +104,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if "language" in form.changed_data and "direction" not in form.changed_data:
                     article.direction = direction_for(article.language, current.body)
                 article.save()
-                revision = services.article_revise(
+                revision, report = services.article_revise(
                     article=article,
                     user=request.user,
                     blocks=blocks,
@@ -123,7 +118,17 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(
                         request,
-                        _("Saved as revision %(number)s.") % {"number": revision.number},
+                        _(
+                            "Saved as revision %(number)s. Annotations: %(kept)s kept in place, "
+                            "%(quote)s found again by their quote, %(orphaned)s orphaned "
+                            "(waiting for a reviewer)."
+                        )
+                        % {
+                            "number": revision.number,
+                            "kept": report.kept,
+                            "quote": report.moved_by_quote,
+                            "orphaned": report.orphaned,
+                        },
                     )
                 return redirect(article)
     else:
@@ -202,7 +207,9 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
 def removal_restore(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     article, _membership = get_article_for_user(request.user, pk, role=Role.ANNOTATOR)
     try:
-        revision = services.removal_restore(article=article, user=request.user, index=index)
+        revision, _report = services.removal_restore(
+            article=article, user=request.user, index=index
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

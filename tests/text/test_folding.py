@@ -184,8 +184,8 @@ def test_fold_is_idempotent_and_mapped(text):
 
 
 def expected_fold(span_fold: str, query_fold: str) -> bool:
-    span_fold = " ".join(span_fold.rstrip("\u200c\u200d").split())
-    query_fold = " ".join(query_fold.split())
+    span_fold = " ".join(span_fold.split()).rstrip("\u200c\u200d")
+    query_fold = " ".join(query_fold.split()).rstrip("\u200c\u200d")
     return span_fold == query_fold or (query_fold.startswith("ال") and span_fold == query_fold[2:])
 
 

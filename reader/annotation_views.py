@@ -1,0 +1,357 @@
+"""Annotating: the endpoints behind the selection toolbar, edit/delete, entities, claims,
+labels. Access always goes through ``reader.access``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import annotations as svc
+from .access import (
+    get_annotation_for_user,
+    get_article_for_user,
+    get_entity_for_user,
+    get_team_for_user,
+)
+from .forms import AnnotationEditForm, LabelForm
+from .labels import CLAIM_COLOUR, HIGHLIGHT_COLOUR
+from .models import (
+    Annotation,
+    AnnotationKind,
+    CheckWorthiness,
+    Entity,
+    Label,
+    LabelKind,
+    Role,
+    Visibility,
+)
+from .rendering import render_body
+
+
+def annotation_colour(annotation: Annotation) -> str:
+    if annotation.kind == AnnotationKind.ENTITY and annotation.label_id:
+        return annotation.label.colour
+    if annotation.kind == AnnotationKind.CLAIM:
+        return annotation.verdict.colour if annotation.verdict_id else CLAIM_COLOUR
+    return HIGHLIGHT_COLOUR
+
+
+def annotated_context(article, membership) -> dict:
+    """What the reader page's annotated region needs: body HTML with marks, the sidebar list,
+    and the team's labels for the annotation dialogs."""
+    revision = article.current_revision
+    annotations = list(svc.visible_annotations(membership, article).filter(revision=revision))
+    orphaned = svc.visible_annotations(membership, article).filter(status="orphaned").count()
+    colours = {a.pk: annotation_colour(a) for a in annotations}
+    for a in annotations:
+        a.colour = colours[a.pk]
+    labels = list(Label.objects.filter(team_id=article.team_id))
+    return {
+        "revision": revision,
+        "annotations": annotations,
+        "orphaned_count": orphaned,
+        "body_html": render_body(
+            revision.body,
+            revision.blocks,
+            [(a.pk, a.start, a.end) for a in annotations],
+            colours=colours,
+        ),
+        "entity_labels": [label for label in labels if label.kind == LabelKind.ENTITY],
+        "verdict_labels": [label for label in labels if label.kind == LabelKind.VERDICT],
+        "worthiness_choices": CheckWorthiness.choices,
+        "visibility_choices": Visibility.choices,
+    }
+
+
+def json_error(error: ValidationError, status: int = 400) -> JsonResponse:
+    code = getattr(error, "code", None) or "invalid"
+    return JsonResponse(
+        {"error": {"code": code, "message": " ".join(error.messages)}}, status=status
+    )
+
+
+@login_required
+@require_POST
+def annotation_create(request: HttpRequest, pk: int) -> JsonResponse:
+    """Create one annotation from the selection toolbar (form-encoded; answers JSON)."""
+    article, membership = get_article_for_user(request.user, pk)
+    if not membership.can_annotate:
+        return JsonResponse(
+            {"error": {"code": "not_allowed", "message": _("Your role cannot annotate.")}},
+            status=403,
+        )
+    data = request.POST
+    entity = data.get("entity", "")
+    try:
+        if data.get("kind") == AnnotationKind.ENTITY and entity == "new":
+            entity = svc.entity_create(
+                team=article.team,
+                membership=membership,
+                name=data.get("entity_name") or data.get("exact", ""),
+                type=data.get("label"),
+            )
+        annotation = svc.annotation_create(
+            article=article,
+            membership=membership,
+            kind=data.get("kind", ""),
+            start=data.get("start"),
+            end=data.get("end"),
+            exact=data.get("exact", ""),
+            revision=data.get("revision"),
+            label=data.get("label"),
+            entity=entity,
+            note=data.get("note", ""),
+            visibility=data.get("visibility") or Visibility.TEAM,
+            claim_text=data.get("claim_text", ""),
+            speaker=data.get("speaker"),
+            check_worthiness=data.get("check_worthiness"),
+            verdict=data.get("verdict"),
+            evidence=data.get("evidence", ""),
+        )
+    except ValidationError as err:
+        status = 409 if getattr(err, "code", "") == "stale_revision" else 400
+        return json_error(err, status)
+    others = svc.other_mentions(annotation) if annotation.kind == AnnotationKind.ENTITY else []
+    response = JsonResponse(
+        {
+            "id": annotation.pk,
+            "start": annotation.start,
+            "end": annotation.end,
+            "exact": annotation.exact,
+            "others": len(others),
+            "tag_others_url": reverse("annotation_tag_others", args=[annotation.pk])
+            if others
+            else "",
+            "message": _("Saved."),
+        },
+        status=201,
+    )
+    response["HX-Trigger"] = "annotation-changed"
+    return response
+
+
+@login_required
+@require_POST
+def annotation_tag_others(request: HttpRequest, pk: int) -> HttpResponse:
+    annotation, membership = get_annotation_for_user(request.user, pk)
+    if annotation.author_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        created = svc.annotation_tag_others(annotation=annotation, membership=membership)
+    except ValidationError as err:
+        return json_error(err)
+    message = _("Tagged %(n)s more mentions.") % {"n": len(created)}
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"created": [a.pk for a in created], "message": message})
+    messages.success(request, message)
+    return redirect(annotation.article)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    annotation, membership = get_annotation_for_user(request.user, pk)
+    if annotation.author_id != request.user.pk or not membership.can_annotate:
+        raise PermissionDenied
+    team = annotation.article.team
+    form = AnnotationEditForm(annotation=annotation, team=team)
+    conflict = False
+    if request.method == "POST":
+        form = AnnotationEditForm(request.POST, annotation=annotation, team=team)
+        if form.is_valid():
+            try:
+                svc.annotation_update(
+                    annotation=annotation,
+                    membership=membership,
+                    version=form.cleaned_data["version"],
+                    changes=form.changes(),
+                )
+            except ValidationError as err:
+                conflict = getattr(err, "code", "") == "conflict"
+                form.add_error(None, err)
+                if conflict:
+                    annotation.refresh_from_db()
+            else:
+                messages.success(request, _("The annotation was saved."))
+                return redirect(annotation.article)
+    return render(
+        request,
+        "reader/annotation_edit.html",
+        {
+            "annotation": annotation,
+            "article": annotation.article,
+            "membership": membership,
+            "form": form,
+            "conflict": conflict,
+        },
+    )
+
+
+@login_required
+@require_POST
+def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    annotation, membership = get_annotation_for_user(request.user, pk)
+    article = annotation.article
+    try:
+        svc.annotation_delete(
+            annotation=annotation, membership=membership, version=request.POST.get("version")
+        )
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+    else:
+        messages.success(request, _("The annotation was deleted."))
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = "annotation-changed"
+        return response
+    return redirect(article)
+
+
+@login_required
+@require_GET
+def entity_search(request: HttpRequest, slug: str) -> HttpResponse:
+    team, membership = get_team_for_user(request.user, slug)
+    query = request.GET.get("q", "")
+    field = request.GET.get("field", "entity")
+    if field not in {"entity", "speaker"}:
+        field = "entity"
+    return render(
+        request,
+        "reader/_entity_options.html",
+        {
+            "entities": svc.entity_search(team, query),
+            "query": query.strip(),
+            "field": field,
+            "can_create": field == "entity" and membership.can_annotate,
+        },
+    )
+
+
+@login_required
+def entity_list(request: HttpRequest, slug: str) -> HttpResponse:
+    team, membership = get_team_for_user(request.user, slug)
+    query = request.GET.get("q", "")
+    entities = (
+        Entity.objects.filter(team=team)
+        .select_related("type")
+        .annotate(mention_count=Count("mentions", distinct=True))
+        .order_by("name")
+    )
+    if query.strip():
+        from .text.folding import fold
+
+        entities = entities.filter(search_key__contains=fold(query.strip()))
+    page = Paginator(entities, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reader/entity_list.html",
+        {"team": team, "membership": membership, "page": page, "query": query},
+    )
+
+
+@login_required
+def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entity, membership = get_entity_for_user(request.user, pk)
+    mentions = [
+        a
+        for a in Annotation.objects.filter(entity=entity)
+        .select_related("article", "author", "label")
+        .order_by("article_id", "start")
+        if _visible_to(a, membership)
+    ]
+    return render(
+        request,
+        "reader/entity_detail.html",
+        {"entity": entity, "team": entity.team, "membership": membership, "mentions": mentions},
+    )
+
+
+def _visible_to(annotation: Annotation, membership) -> bool:
+    if annotation.author_id == membership.user_id:
+        return True
+    if annotation.visibility != Visibility.TEAM:
+        return False
+    if membership.has_role(Role.REVIEWER):
+        return True
+    if membership.has_role(Role.ANNOTATOR) and not membership.team.independent_annotation:
+        return annotation.status in {"approved", "pending", "flagged"}
+    return annotation.status == "approved"
+
+
+@login_required
+def claim_list(request: HttpRequest, slug: str) -> HttpResponse:
+    team, membership = get_team_for_user(request.user, slug)
+    verdict = request.GET.get("verdict", "")
+    speaker = request.GET.get("speaker", "")
+    claims = (
+        Annotation.objects.filter(article__team=team, kind=AnnotationKind.CLAIM)
+        .select_related("article", "speaker", "verdict", "author")
+        .order_by("-created", "-pk")
+    )
+    if verdict:
+        claims = claims.filter(verdict__slug=verdict)
+    if speaker.isdigit():
+        claims = claims.filter(speaker_id=int(speaker))
+    visible = [c for c in claims if _visible_to(c, membership)]
+    page = Paginator(visible, 30).get_page(request.GET.get("page"))
+    speakers = Entity.objects.filter(team=team, claims__isnull=False).distinct().order_by("name")
+    return render(
+        request,
+        "reader/claim_list.html",
+        {
+            "team": team,
+            "membership": membership,
+            "page": page,
+            "verdicts": Label.objects.filter(team=team, kind=LabelKind.VERDICT),
+            "speakers": speakers,
+            "verdict": verdict,
+            "speaker": speaker,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def label_list(request: HttpRequest, slug: str) -> HttpResponse:
+    team, membership = get_team_for_user(request.user, slug)
+    labels = Label.objects.filter(team=team)
+    form = LabelForm(team=team)
+    if request.method == "POST":
+        if not membership.can_manage:
+            raise PermissionDenied
+        instance = None
+        if request.POST.get("label_id"):
+            instance = labels.filter(pk=request.POST["label_id"]).first()
+            if instance is None:
+                raise Http404
+        form = LabelForm(request.POST, team=team, instance=instance)
+        if form.is_valid():
+            label = form.save(commit=False)
+            label.team = team
+            label.save()
+            messages.success(request, _("The label was saved."))
+            return redirect("label_list", slug=team.slug)
+    return render(
+        request,
+        "reader/label_list.html",
+        {
+            "team": team,
+            "membership": membership,
+            "entity_labels": [x for x in labels if x.kind == LabelKind.ENTITY],
+            "verdict_labels": [x for x in labels if x.kind == LabelKind.VERDICT],
+            "form": form,
+            "forms": [
+                (x, LabelForm(instance=x, team=team, auto_id=f"label{x.pk}_%s")) for x in labels
+            ]
+            if membership.can_manage
+            else [],
+        },
+    )
