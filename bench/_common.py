@@ -55,32 +55,28 @@ def _postgres_admin_url(url: str) -> tuple[str, str]:
 
 
 def _postgres_prepare(url: str, *, reset: bool) -> None:
+    """Create the database; first drop it if an earlier benchmark left it (or ``reset``).
+    Any other existing database is refused, so a mistyped name cannot wipe real data."""
     import psycopg
     from psycopg import sql
 
     admin_url, name = _postgres_admin_url(url)
+    if name in {"postgres", "template0", "template1"}:
+        raise SystemExit(f"Give the benchmark a database of its own, not {name!r}.")
     with psycopg.connect(admin_url, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and not reset:
-            target = url.replace("postgres://", "postgresql://", 1)
-            with psycopg.connect(target) as conn:
-                tables = conn.execute(
-                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
-                ).fetchone()[0]
-                ours = False
-                if tables:
-                    try:
-                        ours = bool(
-                            conn.execute(
-                                "SELECT 1 FROM reader_team WHERE slug = %s", [BENCH_TEAM_SLUG]
-                            ).fetchone()
-                        )
-                    except psycopg.Error:
-                        ours = False
-            if tables and not ours:
+            with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+                try:
+                    ours = conn.execute(
+                        "SELECT 1 FROM reader_team WHERE slug = %s", [BENCH_TEAM_SLUG]
+                    ).fetchone()
+                except psycopg.Error:
+                    ours = None
+            if not ours:
                 raise SystemExit(
-                    f"The database {name!r} exists and holds tables that a benchmark did not "
-                    "create. Give another name, or --reset to drop it and start afresh."
+                    f"The database {name!r} exists and a benchmark did not create it. "
+                    "Give another name, or --reset to drop it and start afresh."
                 )
         if exists:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
@@ -104,18 +100,33 @@ def bench_database(
 ) -> Iterator[str]:
     """Point Django at a database of the benchmark's own, set Django up and migrate.
 
-    Without ``database_url``: a SQLite file in a new temporary directory. With a PostgreSQL
-    URL: that database, created (or re-created, when an earlier benchmark left it) first.
-    Dropped or deleted afterwards unless ``keep``. Yields a description of the database.
+    Without ``database_url``: a SQLite file in a new temporary directory. With a SQLite URL:
+    that file, which must not exist yet (``reset`` deletes it). With a PostgreSQL URL: that
+    database, created (or re-created, when an earlier benchmark left it) first. Deleted or
+    dropped afterwards unless ``keep``. Yields the database URL.
     """
     _prepare_environment()
     tmpdir = ""
+    sqlite_files: list[Path] = []
     if not database_url:
         tmpdir = tempfile.mkdtemp(prefix="hamish-bench-")
         database_url = f"sqlite:///{tmpdir}/bench.sqlite3"
     elif database_url.startswith(("postgres://", "postgresql://")):
         _postgres_prepare(database_url, reset=reset)
-    elif not database_url.startswith("sqlite:"):
+    elif database_url.startswith("sqlite:///"):
+        path = Path(database_url.removeprefix("sqlite:///")).absolute()
+        sqlite_files = [
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+        ]
+        if path.exists() and path.stat().st_size and not reset:
+            raise SystemExit(
+                f"{path} already exists. Give a new file, or --reset to delete it first."
+            )
+        for file in sqlite_files:
+            file.unlink(missing_ok=True)
+    else:
         raise SystemExit("Only sqlite:/// and postgres:// database URLs are supported.")
     os.environ["DATABASE_URL"] = database_url
 
@@ -129,9 +140,14 @@ def bench_database(
         yield database_url
     finally:
         connections.close_all()
-        if tmpdir and not keep:
+        if keep:
+            pass
+        elif tmpdir:
             shutil.rmtree(tmpdir, ignore_errors=True)
-        elif not tmpdir and not keep and database_url.startswith("postgres"):
+        elif sqlite_files:
+            for file in sqlite_files:
+                file.unlink(missing_ok=True)
+        else:
             _postgres_drop(database_url)
 
 

@@ -37,8 +37,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--database-url",
         default="",
-        help="a postgres:// URL for a database of the benchmark's own (created if missing); "
-        "default: a SQLite file in a temporary directory",
+        help="a postgres:// URL for a database of the benchmark's own (created if missing), or "
+        "sqlite:///PATH for a new file; default: a SQLite file in a temporary directory",
     )
     parser.add_argument("-n", "--requests", type=int, default=50, help="timed requests per case")
     parser.add_argument(
@@ -51,7 +51,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--reset",
         action="store_true",
-        help="drop the PostgreSQL database first even if a benchmark did not create it",
+        help="delete the SQLite file, or drop the PostgreSQL database, first, even if a "
+        "benchmark did not create it",
     )
     return parser.parse_args()
 

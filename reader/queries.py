@@ -17,7 +17,6 @@ def library_articles(user, *, team_slug: str = "", language: str = "") -> QueryS
             "current_revision__blocks",
             "current_revision__removals",
         )
-        .annotate(revision_count=Count("revisions", distinct=True))
         .order_by("-created", "-id")
     )
     if team_slug:
@@ -50,3 +49,18 @@ def teams_with_counts(user) -> QuerySet[Team]:
         )
         .order_by("name")
     )
+
+
+def approved_annotation_counts(article_ids) -> dict[int, int]:
+    """Approved, team-visible annotations per article (what every member can see)."""
+    from .models import Annotation, Status, Visibility
+
+    rows = (
+        Annotation.objects.filter(
+            article_id__in=list(article_ids), status=Status.APPROVED, visibility=Visibility.TEAM
+        )
+        .values("article_id")
+        .annotate(n=Count("id"))
+        .values_list("article_id", "n")
+    )
+    return dict(rows)

@@ -32,6 +32,9 @@ def library(request: HttpRequest) -> HttpResponse:
     memberships = list(memberships_for(request.user))
     articles = queries.library_articles(request.user, team_slug=team_slug, language=language)
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queries.approved_annotation_counts(a.pk for a in page.object_list)
+    for article in page.object_list:
+        article.annotation_count = counts.get(article.pk, 0)
     return render(
         request,
         "reader/library.html",

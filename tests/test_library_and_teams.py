@@ -17,7 +17,7 @@ def test_library_query_count_does_not_grow(
 ):
     make_articles(team, count)
     client.force_login(annotator)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("library"))
     assert len(response.context["page"].object_list) == count
 

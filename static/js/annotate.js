@@ -218,6 +218,7 @@ function openDialog(kind, span) {
   const entityQuery = $("[data-entity-query]", box);
   if (kind === "entity" && entityQuery) {
     entityQuery.value = span.exact;
+    if (window.htmx) window.htmx.trigger(entityQuery, "search");
   }
   form.elements.note.required = kind === "comment";
   const error = $("[data-dialog-error]", box);
