@@ -29,8 +29,10 @@ MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
 ALLOWED_EXTENSIONS = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
 
-#: A first block shorter than this (and on one line) becomes the title of a plain-text file.
-TITLE_MAX_LENGTH = 200
+#: A first block shorter than this, on one line and not ending like a sentence, becomes the
+#: title of a plain-text file; anything else stays in the body.
+TITLE_MAX_LENGTH = 160
+SENTENCE_END = (".", "!", "?", "؟", "۔", "…", ":", "،", ";", "؛")
 
 #: Share of control bytes (C0 controls other than tab, newline, vertical tab, form feed and
 #: carriage return; and DEL) in the first 64 KiB above which the data counts as binary.
@@ -236,8 +238,15 @@ def _language_tag(value: str | None) -> str:
 def _plain_document(text: str, title: str) -> ExtractedDocument:
     texts = split_blocks(text)
     blocks = [Block(classify_block(part), part) for part in texts]
-    if not title and len(blocks) > 1 and len(texts[0]) < TITLE_MAX_LENGTH and "\n" not in texts[0]:
-        title = texts[0]
+    first = texts[0] if texts else ""
+    if (
+        not title
+        and len(blocks) > 1
+        and len(first) < TITLE_MAX_LENGTH
+        and "\n" not in first
+        and not first.rstrip("”\"»’' ").endswith(SENTENCE_END)
+    ):
+        title = first
         blocks = blocks[1:]
     return ExtractedDocument(title=title, blocks=blocks)
 
