@@ -30,7 +30,6 @@ from .models import (
     Entity,
     Label,
     LabelKind,
-    Role,
     Visibility,
 )
 from .rendering import render_body
@@ -104,7 +103,8 @@ def annotation_create(request: HttpRequest, pk: int) -> JsonResponse:
             kind=data.get("kind", ""),
             start=data.get("start"),
             end=data.get("end"),
-            exact=data.get("exact", ""),
+            # multipart form fields arrive with CRLF line ends; the body only has "\n"
+            exact=data.get("exact", "").replace("\r\n", "\n"),
             revision=data.get("revision"),
             label=data.get("label"),
             entity=entity,
@@ -260,30 +260,17 @@ def entity_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entity, membership = get_entity_for_user(request.user, pk)
-    mentions = [
-        a
-        for a in Annotation.objects.filter(entity=entity)
+    mentions = list(
+        Annotation.objects.filter(entity=entity)
+        .filter(svc.visible_q(membership))
         .select_related("article", "author", "label")
         .order_by("article_id", "start")
-        if _visible_to(a, membership)
-    ]
+    )
     return render(
         request,
         "reader/entity_detail.html",
         {"entity": entity, "team": entity.team, "membership": membership, "mentions": mentions},
     )
-
-
-def _visible_to(annotation: Annotation, membership) -> bool:
-    if annotation.author_id == membership.user_id:
-        return True
-    if annotation.visibility != Visibility.TEAM:
-        return False
-    if membership.has_role(Role.REVIEWER):
-        return True
-    if membership.has_role(Role.ANNOTATOR) and not membership.team.independent_annotation:
-        return annotation.status in {"approved", "pending", "flagged"}
-    return annotation.status == "approved"
 
 
 @login_required
@@ -293,6 +280,7 @@ def claim_list(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = request.GET.get("speaker", "")
     claims = (
         Annotation.objects.filter(article__team=team, kind=AnnotationKind.CLAIM)
+        .filter(svc.visible_q(membership))
         .select_related("article", "speaker", "verdict", "author")
         .order_by("-created", "-pk")
     )
@@ -300,8 +288,7 @@ def claim_list(request: HttpRequest, slug: str) -> HttpResponse:
         claims = claims.filter(verdict__slug=verdict)
     if speaker.isdigit():
         claims = claims.filter(speaker_id=int(speaker))
-    visible = [c for c in claims if _visible_to(c, membership)]
-    page = Paginator(visible, 30).get_page(request.GET.get("page"))
+    page = Paginator(claims, 30).get_page(request.GET.get("page"))
     speakers = Entity.objects.filter(team=team, claims__isnull=False).distinct().order_by("name")
     return render(
         request,

@@ -42,23 +42,28 @@ def error(message: str, code: str, **params) -> ValidationError:
     return ValidationError(message, code=code, params=params or None)
 
 
-def visible_annotations(membership: Membership, article: Article) -> QuerySet[Annotation]:
-    """The annotations of ``article`` this member may see (DESIGN.md, "Annotations").
+def visible_q(membership: Membership, *, prefix: str = "") -> Q:
+    """Which annotations this member may see, as a filter (DESIGN.md, "Annotations").
 
     Authors see all of their own. Others' private ones are never shown. Reviewers and owners
     see every status; annotators see approved ones and, unless the team annotates
     independently, pending and flagged ones; readers see approved ones.
     """
-    shared = Q(visibility=Visibility.TEAM)
+    shared = Q(**{prefix + "visibility": Visibility.TEAM})
     if membership.has_role(Role.REVIEWER):
         statuses = Q()
     elif membership.has_role(Role.ANNOTATOR) and not membership.team.independent_annotation:
-        statuses = Q(status__in=[Status.APPROVED, Status.PENDING, Status.FLAGGED])
+        statuses = Q(**{prefix + "status__in": [Status.APPROVED, Status.PENDING, Status.FLAGGED]})
     else:
-        statuses = Q(status=Status.APPROVED)
+        statuses = Q(**{prefix + "status": Status.APPROVED})
+    return Q(**{prefix + "author_id": membership.user_id}) | (shared & statuses)
+
+
+def visible_annotations(membership: Membership, article: Article) -> QuerySet[Annotation]:
+    """The annotations of ``article`` this member may see, in reading order."""
     return (
         Annotation.objects.filter(article=article)
-        .filter(Q(author_id=membership.user_id) | (shared & statuses))
+        .filter(visible_q(membership))
         .select_related("author", "label", "entity", "speaker", "verdict")
         .order_by("start", "end", "pk")
     )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import annotation_views as av, views
+from . import annotation_views as av, api, portability_views as pv, views
 
 urlpatterns = [
     path("", views.library, name="library"),
@@ -31,6 +31,15 @@ urlpatterns = [
     path("teams/<slug:slug>/entities/search/", av.entity_search, name="entity_search"),
     path("teams/<slug:slug>/claims/", av.claim_list, name="claim_list"),
     path("teams/<slug:slug>/labels/", av.label_list, name="label_list"),
+    path("articles/<int:pk>/export/", pv.article_export, name="article_export"),
+    path("teams/<slug:slug>/export/", pv.team_export, name="team_export"),
+    path("teams/<slug:slug>/annotations/import/", pv.annotation_import, name="annotation_import"),
+    path("accounts/tokens/", pv.token_list, name="token_list"),
+    path("accounts/tokens/<int:pk>/revoke/", pv.token_revoke_view, name="token_revoke"),
+    path("api/", api.api_root, name="api_root"),
+    path("api/openapi.json", pv.openapi, name="api_openapi"),
+    path("api/articles/<int:pk>/annotations/", api.container, name="api_container"),
+    path("api/annotations/<int:pk>", api.annotation, name="api_annotation"),
     path("import/", views.article_import, name="article_import"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),

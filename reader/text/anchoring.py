@@ -10,8 +10,11 @@ in the new body, in this order:
    -> ``"moved"``;
 3. the quote occurs in the new body: the occurrence whose surroundings best match the
    stored prefix/suffix (then the one nearest the mapped position) -> ``"quote"``;
-4. a fuzzy match near the mapped position (diff-match-patch bitap, then a similarity check)
-   -> ``"quote"``, widened to whole grapheme clusters;
+4. a fuzzy match near the mapped position (diff-match-patch bitap, then a similarity check),
+   or, when the diff gave up, near a unique occurrence of the stored context -> ``"quote"``,
+   widened to whole grapheme clusters.  When step 3 found the quote only with imperfect
+   context, a fuzzy match whose surroundings match the context better wins (the passage
+   was respelled where it stood and the same words also occur elsewhere);
 5. otherwise ``"orphaned"`` with no position.
 
 A result never starts or ends inside a grapheme cluster.  Offsets are code points.
@@ -29,6 +32,10 @@ from .graphemes import is_grapheme_boundary, snap_to_graphemes
 
 __all__ = [
     "CONTEXT",
+    "EXACT",
+    "MOVED",
+    "ORPHANED",
+    "QUOTE",
     "Reanchored",
     "TextSelector",
     "make_selector",
@@ -49,6 +56,9 @@ MATCH_DISTANCE = 1000
 MIN_SIMILARITY = 0.8
 # match_main's bitap works on patterns of at most this many code points.
 _MAX_BITS = 32
+# How much of the prefix (its end) or suffix (its start) to look for when the diff gives no
+# usable position for the fuzzy step.
+_CONTEXT_PROBE = 16
 # Longer strings get a diff-based ratio instead of SequenceMatcher (quadratic worst case).
 _SEQUENCE_MATCHER_LIMIT = 2000
 
@@ -133,10 +143,9 @@ class _OffsetMap:
         return self.new_starts[i]
 
     def start(self, loc: int) -> int:
+        loc = max(loc, 0)
         if loc >= self.old_length:
             return self.new_length
-        if loc <= 0:
-            return self._at(0, 0)
         return self._at(bisect_right(self.old_starts, loc) - 1, loc)
 
     def end(self, loc: int) -> int:
@@ -193,22 +202,51 @@ def _context_score(body: str, selector: TextSelector, start: int, end: int) -> i
     return score + _common_prefix_len(suffix, body[end : end + len(suffix)])
 
 
+def _occurrences(body: str, needle: str) -> list[int]:
+    found = []
+    i = body.find(needle)
+    while i >= 0:
+        found.append(i)
+        i = body.find(needle, i + 1)
+    return found
+
+
 def _by_quote(body: str, selector: TextSelector, hint: int) -> tuple[int, int, int] | None:
     """The occurrence of the quote whose surroundings best match prefix and suffix, then
     the one nearest ``hint``: ``(start, end, context score)``."""
-    exact = selector.exact
+    exact, prefix, suffix = selector.exact, selector.prefix, selector.suffix
     n = len(exact)
-    best: tuple[int, int, int] | None = None
-    best_key: tuple[int, int] | None = None
-    i = body.find(exact)
-    while i >= 0:
+    # Fast path: the quote with its whole context is still there.
+    full = len(prefix) + len(suffix)
+    in_context = [i + len(prefix) for i in _occurrences(body, prefix + exact + suffix)]
+    for i in sorted(in_context, key=lambda i: abs(i - hint)):
         if _grapheme_safe(body, i, i + n):
-            score = _context_score(body, selector, i, i + n)
-            key = (-score, abs(i - hint))
-            if best_key is None or key < best_key:
-                best, best_key = (i, i + n, score), key
-        i = body.find(exact, i + 1)
-    return best
+            return i, i + n, full
+    ranked = sorted(
+        (-_context_score(body, selector, i, i + n), abs(i - hint), i)
+        for i in _occurrences(body, exact)
+    )
+    for neg_score, _, i in ranked:
+        if _grapheme_safe(body, i, i + n):
+            return i, i + n, -neg_score
+    return None
+
+
+def _context_hints(body: str, selector: TextSelector) -> list[int]:
+    """Where the quote would start, judging by a unique occurrence of the end of its prefix
+    or of the start of its suffix."""
+    hints = []
+    tail = selector.prefix[-_CONTEXT_PROBE:]
+    if len(tail) >= _CONTEXT_PROBE // 2:
+        found = _occurrences(body, tail)
+        if len(found) == 1:
+            hints.append(found[0] + len(tail))
+    head = selector.suffix[:_CONTEXT_PROBE]
+    if len(head) >= _CONTEXT_PROBE // 2:
+        found = _occurrences(body, head)
+        if len(found) == 1:
+            hints.append(max(0, found[0] - len(selector.exact)))
+    return hints
 
 
 def _bitap(body: str, pattern: str, loc: int, dmp: diff_match_patch) -> int:
@@ -227,17 +265,20 @@ def _fuzzy(body: str, exact: str, hint: int, dmp: diff_match_patch) -> tuple[int
         loc = _bitap(body, exact, hint, dmp)
         if loc < 0:
             return None
+        # Bitap gives only a start: settle the end, then the start, by similarity.
         slack = max(2, int(n * MATCH_THRESHOLD) + 1)
-        best_key: tuple[float, int] | None = None
-        span: tuple[int, int] | None = None
-        for s in range(max(0, loc - 2), min(len(body), loc + 2) + 1):
-            for e in range(max(s + 1, loc + n - slack), min(len(body), loc + n + slack) + 1):
-                ratio = _similarity(body[s:e], exact, dmp)
-                key = (-ratio, abs(s - loc) + abs(e - (loc + n)))
-                if best_key is None or key < best_key:
-                    best_key, span = key, (s, e)
-        if span is None:
+        end = max(
+            range(loc + max(1, n - slack), min(len(body), loc + n + slack) + 1),
+            key=lambda e: (_similarity(body[loc:e], exact, dmp), -abs(e - loc - n)),
+            default=None,
+        )
+        if end is None:
             return None
+        start = max(
+            range(max(0, loc - 2), min(end - 1, loc + 2) + 1),
+            key=lambda s: (_similarity(body[s:end], exact, dmp), -abs(s - loc)),
+        )
+        span = (start, end)
     else:
         head, tail = exact[:_MAX_BITS], exact[-_MAX_BITS:]
         head_at = _bitap(body, head, hint, dmp)
@@ -292,6 +333,14 @@ def _reanchor(
     # elsewhere only when its surroundings match the stored context better (the quoted
     # text was edited where it stood, and the same words occur elsewhere).
     fuzzy = _fuzzy(new_body, exact, s, dmp)
+    if fuzzy is None:
+        # The diff may have given up (a long body rewritten all over): look near where the
+        # stored context still stands.
+        for hint in _context_hints(new_body, selector):
+            if abs(hint - s) > MATCH_DISTANCE * MATCH_THRESHOLD:
+                fuzzy = _fuzzy(new_body, exact, hint, dmp)
+                if fuzzy is not None:
+                    break
     if fuzzy is not None and (
         quoted is None or _context_score(new_body, selector, *fuzzy) > quoted[2]
     ):

@@ -310,3 +310,25 @@ def test_any_edit_gives_a_grapheme_safe_result(case, other):
         assert is_grapheme_boundary(new, result.end)
         if result.status in ("exact", "moved"):
             assert new[result.start : result.end] == old[start:end]
+
+
+@given(
+    st.text(alphabet=ARABIC_LETTERS + HARAKAT + " \n", max_size=60),
+    st.integers(-10, 80),
+    st.integers(-10, 80),
+    st.text(alphabet=ARABIC_LETTERS + HARAKAT + " ", max_size=40),
+    st.text(alphabet=ARABIC_LETTERS + " ", max_size=8),
+    st.text(alphabet=ARABIC_LETTERS + " ", max_size=8),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_selector_is_handled(body, start, end, exact, prefix, suffix):
+    # Imported annotations may carry positions that do not fit the body at all.
+    result = reanchor(body, body, TextSelector(start, end, exact, prefix, suffix))
+    if result.status == "orphaned":
+        assert result.start is None and result.end is None
+    else:
+        assert 0 <= result.start <= result.end <= len(body)
+        assert is_grapheme_boundary(body, result.start)
+        assert is_grapheme_boundary(body, result.end)
+        if result.status in ("exact", "moved"):
+            assert body[result.start : result.end] == exact

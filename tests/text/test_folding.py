@@ -2,13 +2,12 @@
 
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from reader.text.folding import find_folded, fold, fold_with_map, original_span
 from reader.text.graphemes import is_grapheme_boundary
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_de848bb7c75f8e16.txt"
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed_article.txt"
 
 # From the seed article.
 EXCERPT = (
@@ -109,7 +108,6 @@ def test_excerpt_of_the_seed():
     assert found(EXCERPT, "الصواريخ") == ["الصواريخ"]
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="shared/seeds is not beside the repository")
 def test_whole_seed_article():
     text = SEED.read_text(encoding="utf-8")
     putin = find_folded(text, "بوتين")
