@@ -1,6 +1,20 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Article, DebrisRule, Membership, Revision, Team
+from .annotations import status_change
+from .models import (
+    Annotation,
+    ApiToken,
+    Article,
+    DebrisRule,
+    Entity,
+    Label,
+    Membership,
+    ReviewEvent,
+    Revision,
+    Status,
+    Team,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -67,3 +81,101 @@ class RevisionAdmin(admin.ModelAdmin):
 class DebrisRuleAdmin(admin.ModelAdmin):
     list_display = ["name", "team", "kind", "pattern", "enabled"]
     list_filter = ["kind", "enabled", "team"]
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ["slug", "team", "kind", "name_en", "name_ar", "colour", "key", "position"]
+    list_filter = ["kind", "team"]
+    list_select_related = ["team"]
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "type", "wikidata_id", "created"]
+    list_filter = ["team", "type__slug"]
+    search_fields = ["name", "search_key", "wikidata_id"]
+    list_select_related = ["team", "type"]
+    readonly_fields = ["search_key"]
+
+
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    extra = 0
+    fields = ["created", "actor", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _moderate(to_status: str, label: str):
+    """An admin action that moves annotations through the same service as the app, so each
+    change writes its review event."""
+
+    @admin.action(description=label)
+    def action(modeladmin, request, queryset):
+        changed = 0
+        for annotation in queryset:
+            if annotation.status != to_status and status_change(
+                annotation=annotation,
+                actor=request.user,
+                to_status=to_status,
+                reason=str(_("Changed in the admin")),
+            ):
+                changed += 1
+        modeladmin.message_user(request, _("%(n)s annotations changed.") % {"n": changed})
+
+    action.__name__ = f"mark_{to_status}"
+    return action
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "exact_short",
+        "article",
+        "author",
+        "status",
+        "visibility",
+        "modified",
+    ]
+    list_filter = ["status", "kind", "visibility", "article__team"]
+    search_fields = ["exact", "note", "claim_text", "author__username"]
+    list_select_related = ["article", "author"]
+    raw_id_fields = ["article", "revision", "author", "label", "entity", "speaker", "verdict"]
+    readonly_fields = ["start", "end", "exact", "prefix", "suffix", "revision", "status", "version"]
+    inlines = [ReviewEventInline]
+    actions = [
+        _moderate(Status.APPROVED, _("Approve")),
+        _moderate(Status.REJECTED, _("Reject")),
+        _moderate(Status.FLAGGED, _("Flag for follow-up")),
+    ]
+
+    @admin.display(description=_("quote"))
+    def exact_short(self, obj):
+        return obj.exact[:60]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    list_display = ["annotation", "actor", "from_status", "to_status", "created"]
+    list_filter = ["to_status"]
+    list_select_related = ["annotation", "actor"]
+    readonly_fields = ["annotation", "actor", "from_status", "to_status", "reason", "created"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created", "last_used", "revoked"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "prefix", "token_hash", "created", "last_used"]

@@ -34,33 +34,68 @@ from .models import (
 )
 from .rendering import render_body
 
+SIDEBAR_PAGE = 50
 
-def annotation_colour(annotation: Annotation) -> str:
-    if annotation.kind == AnnotationKind.ENTITY and annotation.label_id:
-        return annotation.label.colour
-    if annotation.kind == AnnotationKind.CLAIM:
-        return annotation.verdict.colour if annotation.verdict_id else CLAIM_COLOUR
+
+def colour_for(kind: str, label_colour: str | None, verdict_colour: str | None) -> str:
+    if kind == AnnotationKind.ENTITY and label_colour:
+        return label_colour
+    if kind == AnnotationKind.CLAIM:
+        return verdict_colour or CLAIM_COLOUR
     return HIGHLIGHT_COLOUR
 
 
+def annotation_colour(annotation: Annotation) -> str:
+    return colour_for(
+        annotation.kind,
+        annotation.label.colour if annotation.label_id else None,
+        annotation.verdict.colour if annotation.verdict_id else None,
+    )
+
+
+def sidebar_items(membership, article, *, page: int = 1, ids: list[int] | None = None):
+    """One page of the sidebar, in reading order (or the given ids), as model objects."""
+    rows = svc.visible_annotations(membership, article).filter(
+        revision_id=article.current_revision_id
+    )
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    else:
+        start = (page - 1) * SIDEBAR_PAGE
+        rows = rows[start : start + SIDEBAR_PAGE]
+    items = list(rows)
+    for a in items:
+        a.colour = annotation_colour(a)
+    return items
+
+
 def annotated_context(article, membership) -> dict:
-    """What the reader page's annotated region needs: body HTML with marks, the sidebar list,
-    and the team's labels for the annotation dialogs."""
+    """What the reader page's annotated region needs: body HTML with every mark, the first
+    page of the sidebar, and the team's labels for the annotation dialogs.
+
+    The marks come from plain tuples (no model objects), and the sidebar holds one page:
+    the page's cost grows with the number of annotations only through the marks.
+    """
     revision = article.current_revision
-    annotations = list(svc.visible_annotations(membership, article).filter(revision=revision))
+    spans = list(
+        svc.visible_annotations(membership, article)
+        .filter(revision=revision)
+        .values_list("pk", "start", "end", "kind", "label__colour", "verdict__colour")
+    )
     orphaned = svc.visible_annotations(membership, article).filter(status="orphaned").count()
-    colours = {a.pk: annotation_colour(a) for a in annotations}
-    for a in annotations:
-        a.colour = colours[a.pk]
+    colours = {pk: colour_for(kind, lc, vc) for pk, _s, _e, kind, lc, vc in spans}
     labels = list(Label.objects.filter(team_id=article.team_id))
+    total = len(spans)
     return {
         "revision": revision,
-        "annotations": annotations,
+        "annotations": sidebar_items(membership, article),
+        "annotation_total": total,
+        "more_page": 2 if total > SIDEBAR_PAGE else None,
         "orphaned_count": orphaned,
         "body_html": render_body(
             revision.body,
             revision.blocks,
-            [(a.pk, a.start, a.end) for a in annotations],
+            [(pk, start, end) for pk, start, end, *_rest in spans],
             colours=colours,
         ),
         "entity_labels": [label for label in labels if label.kind == LabelKind.ENTITY],
@@ -68,6 +103,35 @@ def annotated_context(article, membership) -> dict:
         "worthiness_choices": CheckWorthiness.choices,
         "visibility_choices": Visibility.choices,
     }
+
+
+@login_required
+@require_GET
+def annotation_items(request: HttpRequest, pk: int) -> HttpResponse:
+    """More sidebar items: the next page (``?page=N``) or given ids (``?ids=1,2``)."""
+    article, membership = get_article_for_user(request.user, pk)
+    ids = None
+    if request.GET.get("ids"):
+        ids = [int(i) for i in request.GET["ids"].split(",")[:50] if i.strip().isdigit()]
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    items = sidebar_items(membership, article, page=page, ids=ids)
+    total = (
+        svc.visible_annotations(membership, article)
+        .filter(revision_id=article.current_revision_id)
+        .count()
+    )
+    context = {
+        "article": article,
+        "membership": membership,
+        "annotations": items,
+        "more_page": page + 1 if ids is None and page * SIDEBAR_PAGE < total else None,
+    }
+    if not request.htmx and ids is None:  # a plain link: a whole page, works without JS
+        return render(request, "reader/annotation_page.html", context)
+    return render(request, "reader/_annotation_items.html", context)
 
 
 def json_error(error: ValidationError, status: int = 400) -> JsonResponse:

@@ -213,7 +213,7 @@ def annotation_create(
     return Annotation.objects.create(
         article=article,
         revision=current,
-        author=membership.user,
+        author_id=membership.user_id,
         kind=kind,
         start=start,
         end=end,

@@ -156,6 +156,8 @@ class Revision(models.Model):
     blocks = models.JSONField(_("blocks"), default=list)
     body_sha256 = models.CharField(max_length=64, db_index=True)
     word_count = models.PositiveIntegerField(_("words"), default=0)
+    # text.folding.fold(body): what /search/ matches (harakat, tatweel, hamza forms ignored).
+    folded = models.TextField(default="", editable=False)
     removals = models.JSONField(
         _("removed at import"),
         default=list,

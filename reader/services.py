@@ -15,6 +15,7 @@ from .models import Article, DebrisRule, Membership, Revision, Role, Team
 from .text.blocks import Block, classify_block, join_blocks, split_blocks
 from .text.debris import DEFAULT_RULES, Removal, Rule, clean_blocks
 from .text.extract import ExtractedDocument
+from .text.folding import fold
 from .text.language import detect_language, direction_for
 from .text.normalize import clean_user_text, normalize_text
 
@@ -114,6 +115,7 @@ def article_import(
         blocks=[list(s) for s in spans],
         body_sha256=sha,
         word_count=word_count(body),
+        folded=fold(body),
         removals=[
             {"rule": r.rule, "text": r.text, "index": r.index, "restored": False} for r in removals
         ],
@@ -181,6 +183,7 @@ def article_revise(
         blocks=spans_list,
         body_sha256=body_hash(body),
         word_count=word_count(body),
+        folded=fold(body),
         summary=clean_user_text(summary, multiline=False)[:300],
         created_by=user,
     )

@@ -21,6 +21,7 @@ urlpatterns = [
         name="removal_restore",
     ),
     path("articles/<int:pk>/annotations/new/", av.annotation_create, name="annotation_create"),
+    path("articles/<int:pk>/annotations/items/", av.annotation_items, name="annotation_items"),
     path("annotations/<int:pk>/edit/", av.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", av.annotation_delete, name="annotation_delete"),
     path(
@@ -41,6 +42,7 @@ urlpatterns = [
     path("api/articles/<int:pk>/annotations/", api.container, name="api_container"),
     path("api/annotations/<int:pk>", api.annotation, name="api_annotation"),
     path("import/", views.article_import, name="article_import"),
+    path("search/", views.search, name="search"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
     path("teams/<slug:slug>/members/<int:member_id>/", views.member_update, name="member_update"),

@@ -19,6 +19,7 @@ from .annotation_views import annotated_context
 from .forms import ArticleEditForm, DebrisRuleForm, ImportForm, MemberAddForm, MemberRoleForm
 from .models import DebrisRule, Membership, Role
 from .rendering import render_body
+from .search import search_articles, search_entities, snippet
 from .text.debris import DEFAULT_RULES
 from .text.language import direction_for
 
@@ -362,6 +363,26 @@ def team_rule_delete(request: HttpRequest, slug: str, rule_id: int) -> HttpRespo
     rule.delete()
     messages.success(request, _("The rule “%(name)s” was removed.") % {"name": rule.name})
     return redirect("team_rules", slug=team.slug)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    articles, folded = search_articles(request.user, query)
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    for article in page.object_list:
+        article.snippet = snippet(article.current_revision.body, folded)
+    return render(
+        request,
+        "reader/search.html",
+        {
+            "query": query,
+            "page": page,
+            "entities": search_entities(request.user, folded),
+            "too_short": bool(query) and len(folded.strip()) < 2,
+            "filter_query": urlencode({"q": query}),
+        },
+    )
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

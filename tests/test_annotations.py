@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from reader.annotations import annotation_create, visible_annotations
 from reader.models import Annotation, Entity, Label, Membership, ReviewEvent, Status
-from tests.conftest import import_text
+from tests.conftest import SECRET_TITLE, import_text
 
 
 def body_of(article) -> str:
@@ -392,7 +392,7 @@ def test_reader_page_query_count_does_not_grow(
     for needle in ["بوتين", "كيم", "موسكو"][:count]:
         make_annotation(seed_article, cast["annotator"], needle, kind="claim", note="ن")
     client.force_login(cast["annotator"])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(seed_article.get_absolute_url())
     assert len(response.context["annotations"]) == count
 
@@ -496,3 +496,60 @@ def test_new_team_gets_default_labels(db):
         "place",
     ]
     assert team.labels.filter(kind="verdict").count() == 6
+
+
+def test_admin_action_approves_through_the_service(client, seed_article, cast, make_user):
+    row = make_annotation(seed_article, cast["annotator"], "بوتين")
+    staff = make_user("moderator", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:reader_annotation_changelist"),
+        {"action": "mark_approved", "_selected_action": [row.pk]},
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.status == Status.APPROVED
+    event = ReviewEvent.objects.get(annotation=row)
+    assert (event.actor, event.from_status, event.to_status) == (staff, "pending", "approved")
+
+
+def test_search_folds_arabic_and_hides_other_teams(client, cast, seed_article, secret_article):
+    client.force_login(cast["reader"])
+    html = client.get(reverse("search"), {"q": "بيونغ يانغ"}).content.decode()
+    assert seed_article.title in html
+    assert "<mark>بيونغ يانغ</mark>" in html
+    # harakat and hamza forms in the query are ignored
+    assert (
+        seed_article.title
+        in client.get(reverse("search"), {"q": "اندريه بيلوسوف"}).content.decode()
+    )
+    assert seed_article.title in client.get(reverse("search"), {"q": "أَنْدريه"}).content.decode()
+    hidden = client.get(reverse("search"), {"q": "نص سري"}).content.decode()
+    assert "لا يجوز" not in hidden
+    assert SECRET_TITLE not in hidden
+    assert "0 articles" in hidden
+    assert client.get(reverse("search"), {"q": "ا"}).context["too_short"] is True
+
+
+def test_sidebar_pages_and_items_by_id(client, seed_article, cast, monkeypatch):
+    from reader import annotation_views
+
+    monkeypatch.setattr(annotation_views, "SIDEBAR_PAGE", 2)
+    rows = [make_annotation(seed_article, cast["annotator"], n) for n in ["بوتين", "كيم", "موسكو"]]
+    rows.sort(key=lambda a: a.start)
+    client.force_login(cast["annotator"])
+    page = client.get(seed_article.get_absolute_url())
+    html = page.content.decode()
+    assert [a.pk for a in page.context["annotations"]] == [rows[0].pk, rows[1].pk]
+    assert html.count('data-annotation-ids="') == 3  # every mark is there
+    url = reverse("annotation_items", args=[seed_article.pk])
+    assert f"{url}?page=2" in html
+    more = client.get(url, {"page": 2}, HTTP_HX_REQUEST="true")
+    assert [a.pk for a in more.context["annotations"]] == [rows[2].pk]
+    assert "Show more annotations" not in more.content.decode()
+    by_id = client.get(url, {"ids": f"{rows[2].pk},{rows[0].pk}"}, HTTP_HX_REQUEST="true")
+    assert sorted(a.pk for a in by_id.context["annotations"]) == sorted([rows[0].pk, rows[2].pk])
+    plain = client.get(url, {"page": 2})
+    assert "<!doctype html>" in plain.content.decode()
+    client.force_login(cast["outsider"])
+    assert client.get(url, {"ids": str(rows[0].pk)}).status_code == 404

@@ -285,7 +285,31 @@ async function tagOthers() {
   refresh();
 }
 
-function showMarkPopover(mark, event) {
+function describe(item, popover) {
+  const id = item.dataset.annotationId;
+  const li = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = `#annotation-${id}`;
+  const badge = item.querySelector(".badge");
+  link.textContent = badge ? badge.textContent : id;
+  li.append(link);
+  for (const part of [item.querySelector(".annotation-quote"), item.querySelector(".annotation-note")]) {
+    if (!part) continue;
+    const text = document.createElement("bdi");
+    text.dir = "auto";
+    text.textContent = ` — ${part.textContent.trim().slice(0, 120)}`;
+    li.append(text);
+  }
+  link.addEventListener("click", (event) => {
+    popover.hidden = true;
+    const target = document.getElementById(`annotation-${id}`);
+    if (target) target.focus();
+    else event.preventDefault();
+  });
+  return li;
+}
+
+async function showMarkPopover(mark, event) {
   const popover = $("[data-mark-popover]");
   if (!popover) return;
   const list = $("[data-mark-popover-list]", popover);
@@ -294,30 +318,15 @@ function showMarkPopover(mark, event) {
     old.classList.remove("is-active");
   }
   const ids = mark.dataset.annotationIds.split(" ");
+  const missing = [];
   for (const id of ids) {
     const item = document.getElementById(`annotation-${id}`);
-    if (!item) continue;
-    item.classList.add("is-active");
-    const li = document.createElement("li");
-    const link = document.createElement("a");
-    link.href = `#annotation-${id}`;
-    const badge = item.querySelector(".badge");
-    const quote = item.querySelector(".annotation-quote");
-    const note = item.querySelector(".annotation-note");
-    link.textContent = badge ? badge.textContent : id;
-    li.append(link);
-    for (const part of [quote, note]) {
-      if (!part) continue;
-      const text = document.createElement("bdi");
-      text.dir = "auto";
-      text.textContent = ` — ${part.textContent.trim().slice(0, 120)}`;
-      li.append(text);
+    if (!item) {
+      missing.push(id);
+      continue;
     }
-    link.addEventListener("click", () => {
-      popover.hidden = true;
-      item.focus();
-    });
-    list.append(li);
+    item.classList.add("is-active");
+    list.append(describe(item, popover));
   }
   popover.hidden = false;
   popover.style.position = "absolute";
@@ -325,6 +334,19 @@ function showMarkPopover(mark, event) {
   popover.style.top = `${event.pageY + 12}px`;
   const first = document.getElementById(`annotation-${ids[0]}`);
   if (first) first.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  if (missing.length && body().dataset.itemsUrl) {
+    // Annotations beyond the sidebar's first page: ask the server for just these.
+    const response = await fetch(`${body().dataset.itemsUrl}?ids=${missing.join(",")}`, {
+      headers: { "HX-Request": "true" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    const holder = document.createElement("template");
+    holder.innerHTML = await response.text();
+    for (const item of holder.content.querySelectorAll("[data-annotation-id]")) {
+      list.append(describe(item, popover));
+    }
+  }
 }
 
 function onSelectionChange() {
