@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        team, _ = Team.objects.get_or_create(slug="demo", defaults={"name": "Demo — هامش"})
+        team, _ = Team.objects.get_or_create(slug="demo", defaults={"name": "فريق هامش التجريبي"})
         User = get_user_model()
         password = settings.HAMISH_DEMO_PASSWORD
         generated = ""
