@@ -49,8 +49,12 @@ HOST = "127.0.0.1"  # loopback only
 NOTES = ["يحتاج هذا إلى مصدر ثانٍ.", "راجع الرقم مع البيان الرسمي.", "Check the wire copy."]
 #: Entities created before the run: bodies name them, so the API only looks them up (the
 #: first mention of a new name would create it, and that is not what is measured here).
-ENTITIES = [("فلاديمير بوتين", "person", "Q7747"), ("دمشق", "place", "Q3766"),
-            ("الأمم المتحدة", "organisation", "Q1065"), ("باراك أوباما", "person", "Q76")]
+ENTITIES = [
+    ("فلاديمير بوتين", "person", "Q7747"),
+    ("دمشق", "place", "Q3766"),
+    ("الأمم المتحدة", "organisation", "Q1065"),
+    ("باراك أوباما", "person", "Q76"),
+]
 
 
 def parse_args() -> argparse.Namespace:
@@ -127,7 +131,9 @@ def annotation_bodies(article, words: Words, base: str, count: int, rng) -> list
     body_text = article.current_revision.body
     source = f"{base}/articles/{article.pk}/"
     entity_types = list(
-        Label.objects.filter(team=article.team, kind=LabelKind.ENTITY).values_list("slug", flat=True)
+        Label.objects.filter(team=article.team, kind=LabelKind.ENTITY).values_list(
+            "slug", flat=True
+        )
     )
     verdicts = list(
         Label.objects.filter(team=article.team, kind=LabelKind.VERDICT).values_list(
@@ -155,26 +161,35 @@ def annotation_bodies(article, words: Words, base: str, count: int, rng) -> list
             doc["motivation"] = "highlighting"
             if rng.random() < 0.5:
                 doc["motivation"] = "commenting"
-                bodies.append({"type": "TextualBody", "purpose": "commenting",
-                               "value": rng.choice(NOTES)})
+                bodies.append(
+                    {"type": "TextualBody", "purpose": "commenting", "value": rng.choice(NOTES)}
+                )
         elif kind == 1:
             doc["motivation"] = "identifying"
             if rng.random() < 1 / 3:
                 name, type_slug, wikidata = rng.choice(ENTITIES)
                 bodies.append({"type": "TextualBody", "purpose": "tagging", "value": type_slug})
-                bodies.append({"type": "SpecificResource", "purpose": "identifying",
-                               "source": "http://www.wikidata.org/entity/" + wikidata,
-                               "hamish:entity": {"name": name, "type": type_slug}})
+                bodies.append(
+                    {
+                        "type": "SpecificResource",
+                        "purpose": "identifying",
+                        "source": "http://www.wikidata.org/entity/" + wikidata,
+                        "hamish:entity": {"name": name, "type": type_slug},
+                    }
+                )
             else:
-                bodies.append({"type": "TextualBody", "purpose": "tagging",
-                               "value": rng.choice(entity_types)})
+                bodies.append(
+                    {"type": "TextualBody", "purpose": "tagging", "value": rng.choice(entity_types)}
+                )
         else:
             doc["motivation"] = "assessing"
-            bodies.append({"type": "TextualBody", "purpose": "describing",
-                           "value": body_text[start:end]})
+            bodies.append(
+                {"type": "TextualBody", "purpose": "describing", "value": body_text[start:end]}
+            )
             if rng.random() < 0.7:
-                bodies.append({"type": "TextualBody", "purpose": "assessing",
-                               "value": rng.choice(verdicts)})
+                bodies.append(
+                    {"type": "TextualBody", "purpose": "assessing", "value": rng.choice(verdicts)}
+                )
             if rng.random() < 0.5:
                 doc["hamish:speaker"] = {"name": rng.choice(people)}
         if bodies:
@@ -211,13 +226,20 @@ def start_gunicorn(database_url: str, port: int, workers: int, conn_max_age: str
     command = [
         str(gunicorn),
         "reader.wsgi:application",
-        "--bind", f"{HOST}:{port}",
-        "--workers", str(workers),
-        "--worker-class", "sync",
-        "--chdir", str(ROOT),
-        "--timeout", "60",
-        "--graceful-timeout", "5",
-        "--error-logfile", "-",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--chdir",
+        str(ROOT),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--error-logfile",
+        "-",
     ]
     with log.open("wb") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -100,10 +100,22 @@ def read_items(text: str, *, filename: str = "") -> list[tuple[str, dict, dict |
                 )
             if isinstance(line.get("annotations"), list):
                 for index, annotation in enumerate(line["annotations"], start=1):
-                    items.append((f"line {number}, annotation {index}", annotation, line))
+                    items.append(
+                        (
+                            _("line %(line)s, annotation %(n)s") % {"line": number, "n": index},
+                            annotation,
+                            line,
+                        )
+                    )
             elif isinstance(line.get("label"), list) and isinstance(line.get("text"), str):
                 for index, span in enumerate(line["label"], start=1):
-                    items.append((f"line {number}, span {index}", _from_span(span, line), line))
+                    items.append(
+                        (
+                            _("line %(line)s, span %(n)s") % {"line": number, "n": index},
+                            _from_span(span, line),
+                            line,
+                        )
+                    )
             else:
                 raise ImportFailed(
                     _("Line %(line)s has neither “annotations” nor “text” and “label”.")
@@ -123,7 +135,7 @@ def read_items(text: str, *, filename: str = "") -> list[tuple[str, dict, dict |
         annotations = annotations_in(document)
     except ValidationError as error:
         raise ImportFailed(" ".join(error.messages), error.code) from None
-    return [(f"item {i}", a, None) for i, a in enumerate(annotations, start=1)]
+    return [(_("item %(n)s") % {"n": i}, a, None) for i, a in enumerate(annotations, start=1)]
 
 
 def _first_line_is_object(text: str) -> bool:

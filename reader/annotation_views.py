@@ -21,7 +21,7 @@ from .access import (
     get_entity_for_user,
     get_team_for_user,
 )
-from .forms import AnnotationEditForm, LabelForm
+from .forms import AnnotationEditForm, EntityForm, LabelForm
 from .labels import CLAIM_COLOUR, HIGHLIGHT_COLOUR
 from .models import (
     Annotation,
@@ -334,6 +334,26 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reader/entity_detail.html",
         {"entity": entity, "team": entity.team, "membership": membership, "mentions": mentions},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entity, membership = get_entity_for_user(request.user, pk)
+    if not membership.can_annotate:
+        raise PermissionDenied
+    form = EntityForm(instance=entity, team=entity.team)
+    if request.method == "POST":
+        form = EntityForm(request.POST, instance=entity, team=entity.team)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The entity was saved."))
+            return redirect(entity)
+    return render(
+        request,
+        "reader/entity_edit.html",
+        {"entity": entity, "team": entity.team, "membership": membership, "form": form},
     )
 
 

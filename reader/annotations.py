@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -451,9 +451,13 @@ def entity_create(*, team, membership: Membership, name: str, type, aliases=(), 
         wikidata_id=wikidata_id.strip(),
         created_by=membership.user,
     )
-    entity.full_clean(exclude=["team", "type", "created_by", "search_key"])
+    entity.full_clean(exclude=["team", "type", "created_by", "search_key"], validate_unique=False)
     entity.search_key = entity_search_key(entity)
-    entity.save()
+    try:
+        with transaction.atomic():
+            entity.save()
+    except IntegrityError:  # someone created the same name a moment ago: use theirs
+        return Entity.objects.get(team=team, name=name)
     return entity
 
 

@@ -56,43 +56,48 @@ def _label_of(annotation: Annotation) -> str:
 
 
 def stream_jsonl(annotations: QuerySet[Annotation], *, base: str) -> Iterator[str]:
-    """One line per article: its text, spans as ``[start, end, label]`` (the shape doccano
-    imports) and the full W3C annotations for a lossless round trip. Orphaned annotations
-    have no place in the current text and are left out of the spans."""
+    """One line per article: its text, the full W3C annotations (for a lossless round trip)
+    and spans as ``[start, end, label]`` (the shape doccano imports). Annotations are
+    written as they are read; only the small span triples wait for the end of the line.
+    Orphaned annotations have no place in the current text and are left out of the spans."""
     current: Article | None = None
-    lines: list[Annotation] = []
+    revision: Revision | None = None
+    spans: list[list] = []
+    first = True
 
-    def line(article: Article, items: list[Annotation]) -> str:
-        revision = Revision.objects.only("body", "number").get(pk=article.current_revision_id)
-        anchored = [a for a in items if a.revision_id == revision.pk]
-        return (
-            _dump(
-                {
-                    "id": article.pk,
-                    "text": revision.body,
-                    "label": [[a.start, a.end, _label_of(a)] for a in anchored],
-                    "meta": {
-                        "title": article.title,
-                        "source": target_source(article, base),
-                        "url": article_iri(article.pk, base),
-                        "language": article.language,
-                        "direction": article.direction,
-                        "revision": revision.number,
-                    },
-                    "annotations": [to_jsonld(a, base=base, context=False) for a in items],
-                }
-            )
-            + "\n"
-        )
+    def close() -> str:
+        return '],"label":' + _dump(spans) + "}\n"
 
     for annotation in ordered(annotations).iterator(chunk_size=CHUNK):
-        if current is not None and annotation.article_id != current.pk:
-            yield line(current, lines)
-            lines = []
-        current = annotation.article
-        lines.append(annotation)
+        if current is None or annotation.article_id != current.pk:
+            if current is not None:
+                yield close()
+            current = annotation.article
+            revision = Revision.objects.only("body", "number").get(pk=current.current_revision_id)
+            spans, first = [], True
+            meta = {
+                "title": current.title,
+                "source": target_source(current, base),
+                "url": article_iri(current.pk, base),
+                "language": current.language,
+                "direction": current.direction,
+                "revision": revision.number,
+            }
+            yield (
+                '{"id":'
+                + _dump(current.pk)
+                + ',"text":'
+                + _dump(revision.body)
+                + ',"meta":'
+                + _dump(meta)
+                + ',"annotations":['
+            )
+        if annotation.revision_id == revision.pk:
+            spans.append([annotation.start, annotation.end, _label_of(annotation)])
+        yield ("" if first else ",") + _dump(to_jsonld(annotation, base=base, context=False))
+        first = False
     if current is not None:
-        yield line(current, lines)
+        yield close()
 
 
 CSV_FIELDS = [

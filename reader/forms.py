@@ -328,3 +328,56 @@ class LabelForm(forms.ModelForm):
             if data.get(name):
                 data[name] = clean_user_text(data[name], multiline=False)
         return data
+
+
+class EntityForm(forms.ModelForm):
+    aliases_text = forms.CharField(
+        label=_("Aliases"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_("One per line, in any script (e.g. Vladimir Putin, بوتين)."),
+    )
+
+    class Meta:
+        model = Entity
+        fields = ["name", "type", "wikidata_id"]
+        widgets = {
+            "name": forms.TextInput(attrs={"dir": "auto"}),
+            "wikidata_id": forms.TextInput(attrs={"dir": "ltr"}),
+        }
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+        self.fields["type"].queryset = Label.objects.filter(team=team, kind=LabelKind.ENTITY)
+        self.fields["type"].empty_label = None
+        if self.instance.pk:
+            self.fields["aliases_text"].initial = "\n".join(self.instance.aliases)
+
+    def clean_name(self) -> str:
+        name = clean_user_text(self.cleaned_data["name"], multiline=False)
+        if not name:
+            raise ValidationError(_("Give the entity a name."), code="required")
+        taken = Entity.objects.filter(team=self.team, name=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("The team already has an entity with this name."), code="taken")
+        return name
+
+    def clean_aliases_text(self) -> list[str]:
+        lines = self.cleaned_data.get("aliases_text", "").splitlines()
+        aliases = []
+        for line in lines:
+            alias = clean_user_text(line, multiline=False)
+            if alias and alias not in aliases:
+                aliases.append(alias[:200])
+        return aliases[:50]
+
+    def save(self, commit: bool = True):
+        from .annotations import entity_search_key
+
+        entity = super().save(commit=False)
+        entity.aliases = self.cleaned_data["aliases_text"]
+        entity.search_key = entity_search_key(entity)
+        if commit:
+            entity.save()
+        return entity

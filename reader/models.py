@@ -7,7 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _, pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -134,13 +134,6 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("article_detail", args=[self.pk])
-
-
-class BlockKind(models.TextChoices):
-    PARAGRAPH = "paragraph", _("Paragraph")
-    HEADING = "heading", _("Heading")
-    CAPTION = "caption", _("Caption")
-    QUOTE = "quote", _("Quote")
 
 
 class Revision(models.Model):
@@ -472,7 +465,7 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    prefix = models.CharField(pgettext_lazy("API token", "prefix"), max_length=12, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)

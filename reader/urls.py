@@ -28,6 +28,7 @@ urlpatterns = [
         "annotations/<int:pk>/tag-others/", av.annotation_tag_others, name="annotation_tag_others"
     ),
     path("entities/<int:pk>/", av.entity_detail, name="entity_detail"),
+    path("entities/<int:pk>/edit/", av.entity_edit, name="entity_edit"),
     path("teams/<slug:slug>/entities/", av.entity_list, name="entity_list"),
     path("teams/<slug:slug>/entities/search/", av.entity_search, name="entity_search"),
     path("teams/<slug:slug>/claims/", av.claim_list, name="claim_list"),

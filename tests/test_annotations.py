@@ -553,3 +553,35 @@ def test_sidebar_pages_and_items_by_id(client, seed_article, cast, monkeypatch):
     assert "<!doctype html>" in plain.content.decode()
     client.force_login(cast["outsider"])
     assert client.get(url, {"ids": str(rows[0].pk)}).status_code == 404
+
+
+def test_entity_edit_sets_aliases_and_wikidata_and_search_finds_alias(
+    client, annotator, reader_user, outsider, team
+):
+    person = Label.objects.get(team=team, slug="person")
+    entity = Entity.objects.create(team=team, name="بوتين", type=person)
+    url = reverse("entity_edit", args=[entity.pk])
+    data = {
+        "name": "فلاديمير بوتين",
+        "type": person.pk,
+        "wikidata_id": "Q7747",
+        "aliases_text": "Vladimir Putin\nبوتين\n\u202eبوتين\u202c",
+    }
+    client.force_login(reader_user)
+    assert client.post(url, data).status_code == 403
+    client.force_login(outsider)
+    assert client.post(url, data).status_code == 404
+    client.force_login(annotator)
+    bad = client.post(url, {**data, "wikidata_id": "42"})
+    assert "Q42" in bad.content.decode()
+    client.post(url, data)
+    entity.refresh_from_db()
+    assert (entity.name, entity.wikidata_id, entity.aliases) == (
+        "فلاديمير بوتين",
+        "Q7747",
+        ["Vladimir Putin", "بوتين"],
+    )
+    html = client.get(
+        reverse("entity_search", args=[team.slug]), {"q": "vladimir"}
+    ).content.decode()
+    assert "فلاديمير بوتين" in html

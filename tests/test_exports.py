@@ -297,3 +297,37 @@ def test_export_article_option_limits_output(sourced, team, owner):
     make_annotation(other, owner, "بوتين")
     data = json.loads(export("jsonld", team, article=other.pk))
     assert data["total"] == 1
+
+
+def test_every_exported_annotation_is_valid_w3c(sourced, team, client, owner):
+    """Checked against the W3C annotation-model test suite's JSON Schemas (tests/fixtures/w3c):
+    every MUST of annotationMusts/bodyMusts/targetMusts/specificResourceMusts, and the
+    SHOULD checks too (recommended=True)."""
+    from reader.tokens import token_create
+    from tests.w3c_schema import validate_annotation, validate_page
+
+    data = json.loads(export("jsonld", team))
+    assert len(data["first"]["items"]) == 5
+    for item in data["first"]["items"]:
+        validate_annotation({"@context": data["@context"], **item}, recommended=True)
+    for line in export("jsonl", team).splitlines():
+        for item in json.loads(line)["annotations"]:
+            validate_annotation({"@context": data["@context"], **item}, recommended=True)
+    secret = token_create(user=owner, name="t")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    page = client.get(reverse("api_container", args=[sourced.pk]), {"page": 0}, **auth).json()
+    validate_page(page)
+    for item in page["items"]:
+        validate_annotation({"@context": page["@context"], **item}, recommended=True)
+    one = client.get(page["items"][0]["id"].replace("http://testserver", ""), **auth).json()
+    validate_annotation(one, recommended=True)
+
+
+def test_w3c_validation_catches_a_broken_export(sourced, team):
+    from tests.w3c_schema import validate_annotation
+
+    data = json.loads(export("jsonld", team))
+    item = {"@context": data["@context"], **data["first"]["items"][0]}
+    item["target"]["selector"][0]["start"] = "zero"
+    with pytest.raises(AssertionError):
+        validate_annotation(item)
