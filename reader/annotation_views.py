@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -152,34 +153,42 @@ def annotation_create(request: HttpRequest, pk: int) -> JsonResponse:
             status=403,
         )
     data = request.POST
-    entity = data.get("entity", "")
+    entity, speaker = data.get("entity", ""), data.get("speaker", "")
     try:
-        if data.get("kind") == AnnotationKind.ENTITY and entity == "new":
-            entity = svc.entity_create(
-                team=article.team,
+        with transaction.atomic():  # a refused annotation leaves no new entity behind
+            if data.get("kind") == AnnotationKind.ENTITY and entity == "new":
+                entity = svc.entity_create(
+                    team=article.team,
+                    membership=membership,
+                    name=data.get("entity_name") or data.get("exact", ""),
+                    type=data.get("label"),
+                )
+            if data.get("kind") == AnnotationKind.CLAIM and speaker == "new":
+                speaker = svc.entity_create(
+                    team=article.team,
+                    membership=membership,
+                    name=data.get("speaker_name", ""),
+                    type="person",
+                )
+            annotation = svc.annotation_create(
+                article=article,
                 membership=membership,
-                name=data.get("entity_name") or data.get("exact", ""),
-                type=data.get("label"),
+                kind=data.get("kind", ""),
+                start=data.get("start"),
+                end=data.get("end"),
+                # multipart form fields arrive with CRLF line ends; the body only has "\n"
+                exact=data.get("exact", "").replace("\r\n", "\n"),
+                revision=data.get("revision"),
+                label=data.get("label"),
+                entity=entity,
+                note=data.get("note", ""),
+                visibility=data.get("visibility") or Visibility.TEAM,
+                claim_text=data.get("claim_text", ""),
+                speaker=speaker,
+                check_worthiness=data.get("check_worthiness"),
+                verdict=data.get("verdict"),
+                evidence=data.get("evidence", ""),
             )
-        annotation = svc.annotation_create(
-            article=article,
-            membership=membership,
-            kind=data.get("kind", ""),
-            start=data.get("start"),
-            end=data.get("end"),
-            # multipart form fields arrive with CRLF line ends; the body only has "\n"
-            exact=data.get("exact", "").replace("\r\n", "\n"),
-            revision=data.get("revision"),
-            label=data.get("label"),
-            entity=entity,
-            note=data.get("note", ""),
-            visibility=data.get("visibility") or Visibility.TEAM,
-            claim_text=data.get("claim_text", ""),
-            speaker=data.get("speaker"),
-            check_worthiness=data.get("check_worthiness"),
-            verdict=data.get("verdict"),
-            evidence=data.get("evidence", ""),
-        )
     except ValidationError as err:
         status = 409 if getattr(err, "code", "") == "stale_revision" else 400
         return json_error(err, status)
@@ -294,7 +303,7 @@ def entity_search(request: HttpRequest, slug: str) -> HttpResponse:
             "entities": svc.entity_search(team, query),
             "query": query.strip(),
             "field": field,
-            "can_create": field == "entity" and membership.can_annotate,
+            "can_create": membership.can_annotate,
         },
     )
 

@@ -585,3 +585,42 @@ def test_entity_edit_sets_aliases_and_wikidata_and_search_finds_alias(
         reverse("entity_search", args=[team.slug]), {"q": "vladimir"}
     ).content.decode()
     assert "فلاديمير بوتين" in html
+
+
+def test_claim_dialog_can_create_its_speaker(client, annotator, seed_article, team):
+    quote = "عشرات الصواريخ الباليستية"
+    start, end = span_of(seed_article, quote)
+    client.force_login(annotator)
+    options = client.get(
+        reverse("entity_search", args=[team.slug]), {"q": "ماثيو ميللر", "field": "speaker"}
+    ).content.decode()
+    assert 'name="speaker" value="new"' in options
+    post_create(
+        client,
+        seed_article,
+        kind="claim",
+        start=start,
+        end=end,
+        exact=quote,
+        speaker="new",
+        speaker_name="ماثيو ميللر",
+    )
+    row = Annotation.objects.get()
+    assert (row.speaker.name, row.speaker.type.slug) == ("ماثيو ميللر", "person")
+
+
+def test_refused_annotation_leaves_no_new_entity(client, annotator, seed_article):
+    client.force_login(annotator)
+    response = post_create(
+        client,
+        seed_article,
+        kind="entity",
+        start=0,
+        end=3,
+        exact="خطأ",
+        label="person",
+        entity="new",
+        entity_name="كيان يتيم",
+    )
+    assert response.json()["error"]["code"] == "quote_mismatch"
+    assert not Entity.objects.filter(name="كيان يتيم").exists()
