@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import annotations as svc
-from .models import Article, Entity, Label, LabelKind, Membership
+from .models import Annotation, Article, Entity, Label, LabelKind, Membership, Status
 from .text.anchoring import QUOTE, TextSelector, reanchor
+from .text.normalize import clean_user_text
 from .w3c import WIKIDATA, ParsedAnnotation, annotations_in, parse_annotation
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -21,7 +22,7 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 @dataclass
 class Outcome:
     where: str  # "item 3" or "line 7, annotation 2"
-    status: str  # imported | reanchored | refused
+    status: str  # imported | reanchored | skipped | refused
     reason: str = ""
     article_id: int | None = None
     start: int | None = None
@@ -193,7 +194,7 @@ class _Articles:
         return self.cache[key]
 
 
-def _resolve(article: Article, parsed: ParsedAnnotation) -> tuple[str, int, int] | str:
+def resolve_position(article: Article, parsed: ParsedAnnotation) -> tuple[str, int, int] | str:
     body = article.current_revision.body
     start, end = parsed.start, parsed.end
     if isinstance(start, int) and isinstance(end, int) and body[start:end] == parsed.exact:
@@ -248,11 +249,42 @@ def plan(team, items) -> ImportReport:
                 Outcome(where, "refused", _("unknown verdict “%(l)s”") % {"l": parsed.verdict})
             )
             continue
-        resolved = _resolve(article, parsed)
+        resolved = resolve_position(article, parsed)
         if isinstance(resolved, str):
             outcomes.append(Outcome(where, "refused", resolved, article.pk, exact=parsed.exact))
             continue
         status, start, end = resolved
+        if parsed.status == Status.ORPHANED:
+            outcomes.append(
+                Outcome(
+                    where,
+                    "skipped",
+                    _("it had lost its place in the source"),
+                    article.pk,
+                    exact=parsed.exact,
+                )
+            )
+            continue
+        if Annotation.objects.filter(
+            article=article,
+            kind=parsed.kind,
+            start=start,
+            end=end,
+            note=clean_user_text(parsed.note),
+            label__slug=parsed.label or None,
+        ).exists():
+            outcomes.append(
+                Outcome(
+                    where,
+                    "skipped",
+                    _("the same annotation is already there"),
+                    article.pk,
+                    start,
+                    end,
+                    parsed.exact,
+                )
+            )
+            continue
         outcomes.append(
             Outcome(
                 where,
@@ -268,7 +300,8 @@ def plan(team, items) -> ImportReport:
     return ImportReport(outcomes=outcomes)
 
 
-def _entity_for(team, membership, data: dict | None, *, default_type: str) -> Entity | None:
+def entity_for(team, membership, data: dict | None, *, default_type: str) -> Entity | None:
+    """The team's entity named in ``data``, created (with aliases and Wikidata id) if new."""
     if not data or not data.get("name"):
         return None
     existing = Entity.objects.filter(team=team, name=data["name"]).first()
@@ -306,14 +339,27 @@ def import_annotations(*, team, membership: Membership, text: str, filename: str
         )
     with transaction.atomic():
         for outcome in report.outcomes:
+            if outcome.status == "skipped":
+                continue
             parsed = outcome.parsed
             article = Article.objects.select_related("current_revision", "team").get(
                 pk=outcome.article_id
             )
             try:
-                entity = _entity_for(team, membership, parsed.entity, default_type=parsed.label)
-                speaker = _entity_for(team, membership, parsed.speaker, default_type="person")
-                _create(article, membership, outcome, parsed, entity, speaker)
+                created = create_from_parsed(
+                    article=article,
+                    membership=membership,
+                    parsed=parsed,
+                    start=outcome.start,
+                    end=outcome.end,
+                )
+                if parsed.status in (Status.APPROVED, Status.REJECTED) and membership.can_review:
+                    svc.status_change(
+                        annotation=created,
+                        actor=membership.user,
+                        to_status=parsed.status,
+                        reason=_("Imported with this status."),
+                    )
             except ValidationError as error:
                 outcome.status, outcome.reason = "refused", " ".join(error.messages)
                 raise ImportFailed(
@@ -326,22 +372,31 @@ def import_annotations(*, team, membership: Membership, text: str, filename: str
     return report
 
 
-def _create(article, membership, outcome, parsed, entity, speaker):
-    svc.annotation_create(
+def parsed_fields(parsed: ParsedAnnotation, article: Article, membership: Membership) -> dict:
+    """What an incoming W3C annotation says, as ``annotation_create`` arguments (the API's
+    POST and PUT and the importer all read annotations this one way)."""
+    team = article.team
+    return {
+        "kind": parsed.kind,
+        "label": parsed.label or None,
+        "entity": entity_for(team, membership, parsed.entity, default_type=parsed.label),
+        "note": parsed.note,
+        "visibility": parsed.visibility,
+        "claim_text": parsed.claim_text,
+        "speaker": entity_for(team, membership, parsed.speaker, default_type="person"),
+        "check_worthiness": parsed.check_worthiness,
+        "verdict": parsed.verdict or None,
+        "evidence": parsed.evidence,
+    }
+
+
+def create_from_parsed(*, article, membership, parsed, start: int, end: int):
+    return svc.annotation_create(
         article=article,
         membership=membership,
-        kind=parsed.kind,
-        start=outcome.start,
-        end=outcome.end,
+        start=start,
+        end=end,
         exact=parsed.exact,
         revision=None,
-        label=parsed.label or None,
-        entity=entity,
-        note=parsed.note,
-        visibility=parsed.visibility,
-        claim_text=parsed.claim_text,
-        speaker=speaker,
-        check_worthiness=parsed.check_worthiness,
-        verdict=parsed.verdict or None,
-        evidence=parsed.evidence,
+        **parsed_fields(parsed, article, membership),
     )

@@ -113,7 +113,7 @@ def annotation_items(request: HttpRequest, pk: int) -> HttpResponse:
     article, membership = get_article_for_user(request.user, pk)
     ids = None
     if request.GET.get("ids"):
-        ids = [int(i) for i in request.GET["ids"].split(",")[:50] if i.strip().isdigit()]
+        ids = [int(i) for i in request.GET["ids"].split(",")[:50] if i.isascii() and i.isdigit()]
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -192,7 +192,11 @@ def annotation_create(request: HttpRequest, pk: int) -> JsonResponse:
     except ValidationError as err:
         status = 409 if getattr(err, "code", "") == "stale_revision" else 400
         return json_error(err, status)
-    others = svc.other_mentions(annotation) if annotation.kind == AnnotationKind.ENTITY else []
+    others = (
+        svc.other_mentions(annotation, membership=membership)
+        if annotation.kind == AnnotationKind.ENTITY
+        else []
+    )
     response = JsonResponse(
         {
             "id": annotation.pk,
@@ -249,9 +253,15 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as err:
                 conflict = getattr(err, "code", "") == "conflict"
-                form.add_error(None, err)
                 if conflict:
+                    # Keep what the user typed, but against the version now stored, so
+                    # saving again (after comparing) goes through.
                     annotation.refresh_from_db()
+                    data = request.POST.copy()
+                    data["version"] = str(annotation.version)
+                    form = AnnotationEditForm(data, annotation=annotation, team=team)
+                    form.is_valid()
+                form.add_error(None, err)
             else:
                 messages.success(request, _("The annotation was saved."))
                 return redirect(annotation.article)
@@ -315,7 +325,11 @@ def entity_list(request: HttpRequest, slug: str) -> HttpResponse:
     entities = (
         Entity.objects.filter(team=team)
         .select_related("type")
-        .annotate(mention_count=Count("mentions", distinct=True))
+        .annotate(
+            mention_count=Count(
+                "mentions", filter=svc.visible_q(membership, prefix="mentions__"), distinct=True
+            )
+        )
         .order_by("name")
     )
     if query.strip():
@@ -379,10 +393,14 @@ def claim_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if verdict:
         claims = claims.filter(verdict__slug=verdict)
-    if speaker.isdigit():
+    if speaker.isascii() and speaker.isdigit():
         claims = claims.filter(speaker_id=int(speaker))
     page = Paginator(claims, 30).get_page(request.GET.get("page"))
-    speakers = Entity.objects.filter(team=team, claims__isnull=False).distinct().order_by("name")
+    speakers = Entity.objects.filter(
+        pk__in=Annotation.objects.filter(article__team=team, kind=AnnotationKind.CLAIM)
+        .filter(svc.visible_q(membership))
+        .values("speaker_id")
+    ).order_by("name")
     return render(
         request,
         "reader/claim_list.html",

@@ -69,13 +69,13 @@ def visible_annotations(membership: Membership, article: Article) -> QuerySet[An
     )
 
 
-def _label(team, value, kind: str, *, field: str) -> Label | None:
+def _label(team, value, kind: str) -> Label | None:
     if value in (None, ""):
         return None
     label = value if isinstance(value, Label) else None
     if label is None:
         by_key = Q(slug=str(value))
-        if str(value).isdigit():
+        if str(value).isascii() and str(value).isdigit():
             by_key |= Q(pk=int(value))
         label = Label.objects.filter(team=team, kind=kind).filter(by_key).first()
     if label is None or label.team_id != team.pk or label.kind != kind:
@@ -91,7 +91,7 @@ def _entity(team, value) -> Entity | None:
     if value in (None, ""):
         return None
     entity = value if isinstance(value, Entity) else None
-    if entity is None and str(value).isdigit():
+    if entity is None and str(value).isascii() and str(value).isdigit():
         entity = Entity.objects.filter(pk=int(value)).first()
     if entity is None or entity.team_id != team.pk:
         raise error(_("This entity does not belong to the team."), "bad_entity")
@@ -180,6 +180,13 @@ def annotation_create(
     """Validate and store one annotation on the article's current revision (status pending)."""
     if not membership.can_annotate or membership.team_id != article.team_id:
         raise PermissionDenied
+    # Lock the article: an edit cannot slip in between this check and the insert, so the
+    # annotation is on the current revision or is refused as stale.
+    article = (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("current_revision", "team")
+        .get(pk=article.pk)
+    )
     current = article.current_revision
     if revision is not None and str(revision) != str(current.number):
         raise error(
@@ -193,7 +200,7 @@ def annotation_create(
         raise error(_("Unknown visibility."), "bad_visibility")
     start, end = validate_span(current, start, end, exact)
     team = article.team
-    label_obj = _label(team, label, LabelKind.ENTITY, field="label")
+    label_obj = _label(team, label, LabelKind.ENTITY)
     if kind == AnnotationKind.ENTITY and label_obj is None:
         raise error(_("Choose an entity type."), "label_required")
     if kind != AnnotationKind.ENTITY:
@@ -206,7 +213,7 @@ def annotation_create(
             "claim_text": _text(claim_text, field=_("claim")) or exact,
             "speaker": _entity(team, speaker),
             "check_worthiness": _worthiness(check_worthiness),
-            "verdict": _label(team, verdict, LabelKind.VERDICT, field="verdict"),
+            "verdict": _label(team, verdict, LabelKind.VERDICT),
             "evidence": _evidence(evidence),
         }
     selector = make_selector(current.body, start, end)
@@ -260,7 +267,7 @@ def annotation_update(
         values["visibility"] = changes["visibility"]
     if annotation.kind == AnnotationKind.ENTITY:
         if "label" in changes:
-            label = _label(team, changes["label"], LabelKind.ENTITY, field="label")
+            label = _label(team, changes["label"], LabelKind.ENTITY)
             if label is None:
                 raise error(_("Choose an entity type."), "label_required")
             values["label"] = label
@@ -276,9 +283,22 @@ def annotation_update(
         if "check_worthiness" in changes:
             values["check_worthiness"] = _worthiness(changes["check_worthiness"])
         if "verdict" in changes:
-            values["verdict"] = _label(team, changes["verdict"], LabelKind.VERDICT, field="verdict")
+            values["verdict"] = _label(team, changes["verdict"], LabelKind.VERDICT)
         if "evidence" in changes:
             values["evidence"] = _evidence(changes["evidence"])
+    if "span" in changes:
+        start, end, exact = changes["span"]
+        current = annotation.article.current_revision
+        start, end = validate_span(current, start, end, exact)
+        selector = make_selector(current.body, start, end)
+        values.update(
+            revision=current,
+            start=start,
+            end=end,
+            exact=selector.exact,
+            prefix=selector.prefix,
+            suffix=selector.suffix,
+        )
     try:
         version = int(version)
     except (TypeError, ValueError):
@@ -297,6 +317,15 @@ def annotation_update(
             "conflict",
         )
     annotation.refresh_from_db()
+    substance = set(values) - {"visibility"}
+    if substance and annotation.status in (Status.APPROVED, Status.REJECTED):
+        # What a reviewer judged has changed: it needs judging again.
+        status_change(
+            annotation=annotation,
+            actor=membership.user,
+            to_status=Status.PENDING,
+            reason=_("Edited by its author after review."),
+        )
     return annotation
 
 
@@ -318,15 +347,25 @@ def annotation_delete(*, annotation: Annotation, membership: Membership, version
         )
 
 
-def other_mentions(annotation: Annotation, *, covered: list[tuple[int, int]] | None = None):
+def other_mentions(
+    annotation: Annotation,
+    *,
+    membership: Membership | None = None,
+    covered: list[tuple[int, int]] | None = None,
+):
     """Other places in the current body where the same name occurs (folded, with clitic
     prefixes), not overlapping ``covered`` spans (e.g. mentions already tagged)."""
     body = annotation.article.current_revision.body
     if covered is None:
         covered = list(
             Annotation.objects.filter(
-                article=annotation.article, kind=AnnotationKind.ENTITY, label=annotation.label
-            ).values_list("start", "end")
+                article=annotation.article,
+                kind=AnnotationKind.ENTITY,
+                label=annotation.label,
+                revision_id=annotation.article.current_revision_id,
+            )
+            .filter(visible_q(membership) if membership else Q())
+            .values_list("start", "end")
         )
     spans = []
     for start, end in find_folded(body, annotation.exact):
@@ -343,7 +382,7 @@ def annotation_tag_others(*, annotation: Annotation, membership: Membership) -> 
         raise error(_("Only entity mentions can be tagged elsewhere."), "bad_kind")
     article = annotation.article
     created = []
-    for start, end in other_mentions(annotation):
+    for start, end in other_mentions(annotation, membership=membership):
         created.append(
             annotation_create(
                 article=article,
@@ -361,12 +400,14 @@ def annotation_tag_others(*, annotation: Annotation, membership: Membership) -> 
     return created
 
 
+@transaction.atomic
 def status_change(*, annotation: Annotation, actor, to_status: str, reason: str = "") -> bool:
     """Move ``annotation`` to ``to_status`` if it is still in the status we read, and write
-    the review event. Returns False when someone else changed it first."""
+    the review event. Returns False when someone else changed it first. The version moves on,
+    so ETags and live updates see the change."""
     from_status = annotation.status
     changed = Annotation.objects.filter(pk=annotation.pk, status=from_status).update(
-        status=to_status
+        status=to_status, version=F("version") + 1, modified=timezone.now()
     )
     if changed:
         ReviewEvent.objects.create(
@@ -377,6 +418,7 @@ def status_change(*, annotation: Annotation, actor, to_status: str, reason: str 
             reason=reason,
         )
         annotation.status = to_status
+        annotation.version += 1
     return bool(changed)
 
 
@@ -392,10 +434,13 @@ def reanchor_article(*, old: Revision, new: Revision, actor) -> ReanchorReport:
     else orphaned with a review event). Nothing is deleted."""
     report = ReanchorReport()
     annotations = list(
-        Annotation.objects.filter(article_id=new.article_id).exclude(status=Status.ORPHANED)
+        Annotation.objects.select_for_update()
+        .filter(article_id=new.article_id)
+        .exclude(status=Status.ORPHANED)
     )
     if not annotations:
         return report
+    now = timezone.now()
     selectors = [TextSelector(a.start, a.end, a.exact, a.prefix, a.suffix) for a in annotations]
     results = reanchor_many(old.body, new.body, selectors)
     moved = []
@@ -421,9 +466,13 @@ def reanchor_article(*, old: Revision, new: Revision, actor) -> ReanchorReport:
             selector.prefix,
             selector.suffix,
         )
+        annotation.version += 1
+        annotation.modified = now
         moved.append(annotation)
     Annotation.objects.bulk_update(
-        moved, ["revision", "start", "end", "exact", "prefix", "suffix"], batch_size=500
+        moved,
+        ["revision", "start", "end", "exact", "prefix", "suffix", "version", "modified"],
+        batch_size=500,
     )
     return report
 
@@ -436,7 +485,7 @@ def entity_create(*, team, membership: Membership, name: str, type, aliases=(), 
         raise error(_("Give the entity a name."), "name_required")
     if len(name) > 200:
         raise error(_("The name is too long."), "too_long")
-    label = _label(team, type, LabelKind.ENTITY, field="type")
+    label = _label(team, type, LabelKind.ENTITY)
     if label is None:
         raise error(_("Choose an entity type."), "label_required")
     aliases = [clean_user_text(a, multiline=False) for a in aliases if a and a.strip()]

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import annotations as svc
 from .access import get_annotation_for_user, get_article_for_user
-from .annotation_import import _entity_for, _resolve
+from .annotation_import import create_from_parsed, parsed_fields, resolve_position
 from .models import Annotation
 from .tokens import user_for_token
 from .w3c import (
@@ -268,22 +268,6 @@ def _page(annotations, number, last_page, total, container_iri, suffix, iris, ba
     return page
 
 
-def _create_kwargs(parsed, article, membership) -> dict:
-    team = article.team
-    return {
-        "kind": parsed.kind,
-        "label": parsed.label or None,
-        "entity": _entity_for(team, membership, parsed.entity, default_type=parsed.label),
-        "note": parsed.note,
-        "visibility": parsed.visibility,
-        "claim_text": parsed.claim_text,
-        "speaker": _entity_for(team, membership, parsed.speaker, default_type="person"),
-        "check_worthiness": parsed.check_worthiness,
-        "verdict": parsed.verdict or None,
-        "evidence": parsed.evidence,
-    }
-
-
 def _container_post(request, article, membership) -> HttpResponse:
     if not membership.can_annotate:
         return api_error(403, "not_allowed", _("Your role cannot annotate."))
@@ -298,19 +282,17 @@ def _container_post(request, article, membership) -> HttpResponse:
                 code="target_mismatch",
             )
         if parsed.start is None:
-            resolved = _resolve(article, parsed)
+            resolved = resolve_position(article, parsed)
             if isinstance(resolved, str):
                 raise ValidationError(resolved, code="quote_not_found")
             _status, parsed.start, parsed.end = resolved
         with transaction.atomic():  # a refused annotation leaves no new entity behind
-            annotation = svc.annotation_create(
+            annotation = create_from_parsed(
                 article=article,
                 membership=membership,
+                parsed=parsed,
                 start=parsed.start,
                 end=parsed.end,
-                exact=parsed.exact,
-                revision=None,
-                **_create_kwargs(parsed, article, membership),
             )
     except ValidationError as error:
         return _validation_response(error)
@@ -364,25 +346,26 @@ def annotation(request: HttpRequest, pk: int) -> HttpResponse:
             return api_error(412, "precondition_failed", " ".join(error.messages))
         return HttpResponse(status=204)
     try:
-        parsed = parse_annotation(_read_json(request))
-        if parsed.kind != found.kind:
-            raise ValidationError(
-                _("An annotation's kind cannot change (it is a %(kind)s).")
-                % {"kind": found.get_kind_display()},
-                code="kind_change",
+        with transaction.atomic():  # entities named in it are created only if it saves
+            parsed = parse_annotation(_read_json(request))
+            if parsed.kind != found.kind:
+                raise ValidationError(
+                    _("An annotation's kind cannot change (it is a %(kind)s).")
+                    % {"kind": found.get_kind_display()},
+                    code="kind_change",
+                )
+            kwargs = parsed_fields(parsed, found.article, membership)
+            changes = {k: kwargs[k] for k in ("note", "visibility")}
+            if found.kind == "entity":
+                changes.update(label=kwargs["label"], entity=kwargs["entity"])
+            if found.kind == "claim":
+                for name in ("claim_text", "speaker", "check_worthiness", "verdict", "evidence"):
+                    changes[name] = kwargs[name]
+            if (parsed.start, parsed.end, parsed.exact) != (found.start, found.end, found.exact):
+                changes["span"] = (parsed.start, parsed.end, parsed.exact)
+            updated = svc.annotation_update(
+                annotation=found, membership=membership, version=found.version, changes=changes
             )
-        kwargs = _create_kwargs(parsed, found.article, membership)
-        changes = {k: kwargs[k] for k in ("note", "visibility")}
-        if found.kind == "entity":
-            changes.update(label=kwargs["label"], entity=kwargs["entity"])
-        if found.kind == "claim":
-            for name in ("claim_text", "speaker", "check_worthiness", "verdict", "evidence"):
-                changes[name] = kwargs[name]
-        if (parsed.start, parsed.end, parsed.exact) != (found.start, found.end, found.exact):
-            changes["span"] = (parsed.start, parsed.end, parsed.exact)
-        updated = svc.annotation_update(
-            annotation=found, membership=membership, version=found.version, changes=changes
-        )
     except ValidationError as error:
         if getattr(error, "code", "") == "conflict":
             return api_error(412, "precondition_failed", " ".join(error.messages))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
@@ -45,7 +45,7 @@ def stream_jsonld(annotations: QuerySet[Annotation], *, base: str, label: str) -
     yield _dump(head)[:-1]
     yield ',"first":{"type":"AnnotationPage","startIndex":0,"items":['
     for index, annotation in enumerate(ordered(annotations).iterator(chunk_size=CHUNK)):
-        yield ("," if index else "") + _dump(to_jsonld(annotation, base=base, context=False))
+        yield ("," if index else "") + _dump(to_jsonld(annotation, base=base))
     yield "]}}\n"
 
 
@@ -94,7 +94,7 @@ def stream_jsonl(annotations: QuerySet[Annotation], *, base: str) -> Iterator[st
             )
         if annotation.revision_id == revision.pk:
             spans.append([annotation.start, annotation.end, _label_of(annotation)])
-        yield ("" if first else ",") + _dump(to_jsonld(annotation, base=base, context=False))
+        yield ("" if first else ",") + _dump(to_jsonld(annotation, base=base))
         first = False
     if current is not None:
         yield close()
@@ -133,7 +133,21 @@ CSV_FIELDS = [
 ]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A spreadsheet must never run a cell as a formula (=HYPERLINK(…) in a note)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_row(a: Annotation, base: str) -> list:
+    return [_cell(value) for value in _csv_values(a, base)]
+
+
+def _csv_values(a: Annotation, base: str) -> list:
     return [
         a.pk,
         annotation_iri(a.pk, base),
@@ -249,8 +263,3 @@ def exportable(team, *, article_id: int | None = None) -> QuerySet[Annotation]:
     if article_id is not None:
         annotations = annotations.filter(article_id=article_id)
     return annotations
-
-
-def write_all(chunks: Iterable[str], out) -> None:
-    for chunk in chunks:
-        out.write(chunk)

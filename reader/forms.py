@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -67,7 +68,12 @@ class ImportForm(forms.Form):
         max_length=35,
         widget=forms.Select(choices=LANGUAGE_CHOICES),
     )
-    source_url = forms.URLField(label=_("Source URL"), required=False, max_length=1000)
+    source_url = forms.URLField(
+        label=_("Source URL"),
+        required=False,
+        max_length=1000,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
 
     def __init__(self, *args, teams: list[Team], **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,6 +135,7 @@ class ArticleEditForm(forms.ModelForm):
         ),
     )
     summary = forms.CharField(label=_("What changed"), required=False, max_length=300)
+    base_revision = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Article
@@ -156,6 +163,17 @@ class ArticleEditForm(forms.ModelForm):
         if not title:
             raise ValidationError(_("An article needs a title."), code="required")
         return title
+
+    def clean_source_url(self) -> str:
+        url = self.cleaned_data.get("source_url", "")
+        taken = Article.objects.filter(team_id=self.instance.team_id, source_url=url).exclude(
+            pk=self.instance.pk
+        )
+        if url and taken.exists():
+            raise ValidationError(
+                _("Another article of this team already has this source URL."), code="taken"
+            )
+        return url
 
     def clean_byline(self) -> str:
         return clean_user_text(self.cleaned_data["byline"], multiline=False)
@@ -212,12 +230,6 @@ class DebrisRuleForm(forms.ModelForm):
         if DebrisRule.objects.filter(team=self.team, name=name).exists():
             raise ValidationError(_("This team already has a rule with that name."), code="taken")
         return name
-
-
-class LibraryFilterForm(forms.Form):
-    team = forms.CharField(required=False)
-    language = forms.CharField(required=False)
-    page = forms.IntegerField(required=False, min_value=1)
 
 
 class AnnotationEditForm(forms.Form):
@@ -311,6 +323,8 @@ class LabelForm(forms.ModelForm):
     def __init__(self, *args, team: Team, **kwargs):
         super().__init__(*args, **kwargs)
         self.team = team
+        if self.instance.pk:  # an entity type in use must not turn into a verdict
+            self.fields["kind"].disabled = True
 
     def clean(self):
         data = super().clean()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -93,7 +93,12 @@ class Article(models.Model):
     title = models.CharField(_("title"), max_length=500)
     byline = models.CharField(_("byline"), max_length=300, blank=True)
     source_name = models.CharField(_("source name"), max_length=200, blank=True)
-    source_url = models.URLField(_("source URL"), max_length=1000, blank=True)
+    source_url = models.URLField(
+        _("source URL"),
+        max_length=1000,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     published = models.DateField(_("publication date"), null=True, blank=True)
     language = models.CharField(
         _("language"), max_length=35, blank=True, help_text=_("A BCP 47 tag such as ar, fa, he.")
@@ -438,8 +443,9 @@ class Annotation(models.Model):
 class ReviewEvent(models.Model):
     """One change of an annotation's status: who, when, from, to, why."""
 
+    # Kept when the annotation is deleted: the audit history outlives what it describes.
     annotation = models.ForeignKey(
-        Annotation, on_delete=models.CASCADE, related_name="review_events"
+        Annotation, on_delete=models.SET_NULL, null=True, related_name="review_events"
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

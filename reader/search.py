@@ -19,7 +19,6 @@ class Snippet:
     before: str
     hit: str
     after: str
-    start: int
 
 
 def search_articles(user, query: str):
@@ -44,7 +43,7 @@ def snippet(body: str, folded_query: str) -> Snippet | None:
     start, end = original_span(body, index_map, at, at + len(folded_query))
     before = body[max(0, start - SNIPPET) : start].replace("\n\n", " ¶ ")
     after = body[end : end + SNIPPET].replace("\n\n", " ¶ ")
-    return Snippet(("…" if start > SNIPPET else "") + before, body[start:end], after + "…", start)
+    return Snippet(("…" if start > SNIPPET else "") + before, body[start:end], after + "…")
 
 
 def search_entities(user, folded_query: str, *, limit: int = 10):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,17 @@ from .text.normalize import clean_user_text, normalize_text
 
 def body_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def web_url(value: str) -> str:
+    """``value`` if it is an http(s) address, else "" (a ``javascript:`` link from a
+    scraped page must never become an ``href``)."""
+    value = (value or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return ""
+    return value
 
 
 def word_count(body: str) -> int:
@@ -84,7 +96,7 @@ def article_import(
         first = blocks[0].text.split("\n", 1)[0]
         title = first[:120] + ("…" if len(first) > 120 else "")
     sha = body_hash(body)
-    source_url = (document.source_url or "").strip()
+    source_url = web_url(document.source_url)
     existing, reason = _find_duplicate(team, source_url=source_url, sha=sha)
     if existing:
         return ImportResult(article=existing, created=False, duplicate_reason=reason)
@@ -160,7 +172,12 @@ def editor_text_for(revision: Revision) -> str:
 
 @transaction.atomic
 def article_revise(
-    *, article: Article, user, blocks: list[Block], summary: str = ""
+    *,
+    article: Article,
+    user,
+    blocks: list[Block],
+    summary: str = "",
+    base_revision: int | None = None,
 ) -> tuple[Revision | None, ReanchorReport]:
     """Store ``blocks`` as the article's new current revision and re-anchor its annotations.
 
@@ -169,6 +186,16 @@ def article_revise(
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     current = article.current_revision
+    if base_revision is not None and current is not None and current.number != base_revision:
+        raise ValidationError(
+            _(
+                "Someone saved revision %(n)s while you were editing revision %(base)s, so "
+                "your text was not saved. It is still in the form: compare it with the "
+                "current version and save again."
+            )
+            % {"n": current.number, "base": base_revision},
+            code="stale_revision",
+        )
     body, spans = join_blocks(blocks)
     if not body:
         raise ValidationError(_("The article body cannot be empty."), code="empty")
@@ -209,7 +236,14 @@ def removal_restore(*, article: Article, user, index: int) -> tuple[Revision, Re
     current = article.current_revision
     blocks = [Block(kind, current.body[s:e]) for s, e, kind in current.blocks]
     text = removal["text"]
-    position = min(int(removal["index"]), len(blocks))
+    # Each removal's index counts kept blocks only: blocks already put back before it
+    # shift it by one each.
+    restored_before = sum(
+        1
+        for other_index, other in enumerate(first.removals)
+        if other.get("restored") and (other["index"], other_index) <= (removal["index"], index)
+    )
+    position = min(int(removal["index"]) + restored_before, len(blocks))
     blocks.insert(position, Block(classify_block(text), text))
     revision, report = article_revise(
         article=article, user=user, blocks=blocks, summary=_("Restored removed text")

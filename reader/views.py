@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -94,6 +95,18 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
+METADATA_FIELDS = [
+    "title",
+    "byline",
+    "source_name",
+    "source_url",
+    "published",
+    "language",
+    "direction",
+    "modified",
+]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -104,16 +117,19 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             blocks = services.blocks_from_editor_text(form.cleaned_data["body"], previous=current)
             try:
-                article = form.save(commit=False)
-                if "language" in form.changed_data and "direction" not in form.changed_data:
-                    article.direction = direction_for(article.language, current.body)
-                article.save()
-                revision, report = services.article_revise(
-                    article=article,
-                    user=request.user,
-                    blocks=blocks,
-                    summary=form.cleaned_data.get("summary", ""),
-                )
+                with transaction.atomic():
+                    article = form.save(commit=False)
+                    if "language" in form.changed_data and "direction" not in form.changed_data:
+                        article.direction = direction_for(article.language, current.body)
+                    # current_revision is left alone: article_revise moves it, under a lock
+                    article.save(update_fields=METADATA_FIELDS)
+                    revision, report = services.article_revise(
+                        article=article,
+                        user=request.user,
+                        blocks=blocks,
+                        summary=form.cleaned_data.get("summary", ""),
+                        base_revision=form.cleaned_data["base_revision"],
+                    )
             except ValidationError as error:
                 form.add_error("body", error)
             else:
@@ -137,7 +153,8 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(article)
     else:
         form = ArticleEditForm(
-            instance=article, initial={"body": services.editor_text_for(current)}
+            instance=article,
+            initial={"body": services.editor_text_for(current), "base_revision": current.number},
         )
     return render(
         request,
@@ -285,12 +302,17 @@ def member_update(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
         return redirect(team)
     form = MemberRoleForm(request.POST)
     if form.is_valid():
-        if target.pk == membership.pk and form.cleaned_data["role"] != Role.OWNER:
-            owners = team.memberships.filter(role=Role.OWNER).count()
-            if owners <= 1:
+        with transaction.atomic():
+            # Lock the owners: two owners stepping down at once must leave one.
+            owners = list(team.memberships.select_for_update().filter(role=Role.OWNER))
+            if (
+                target.role == Role.OWNER
+                and form.cleaned_data["role"] != Role.OWNER
+                and len(owners) <= 1
+            ):
                 messages.error(request, _("A team needs at least one owner."))
                 return redirect(team)
-        Membership.objects.filter(pk=target.pk).update(role=form.cleaned_data["role"])
+            Membership.objects.filter(pk=target.pk).update(role=form.cleaned_data["role"])
         messages.success(
             request, _("%(name)s's role was changed.") % {"name": target.user.username}
         )
@@ -336,7 +358,11 @@ def team_rule_toggle(request: HttpRequest, slug: str, name: str) -> HttpResponse
     if name not in builtin:
         raise Http404
     override = DebrisRule.objects.filter(team=team, name=name).first()
-    if override is None:
+    if override is not None and override.enabled:  # the team's own replacement: switch it off
+        override.enabled = False
+        override.save(update_fields=["enabled"])
+        messages.success(request, _("The rule “%(name)s” is off for this team.") % {"name": name})
+    elif override is None:
         rule = builtin[name]
         DebrisRule.objects.create(
             team=team,

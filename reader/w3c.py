@@ -198,6 +198,7 @@ class ParsedAnnotation:
     check_worthiness: int | None = None
     evidence: list[str] = field(default_factory=list)
     visibility: str = "team"
+    status: str = ""
     article_iri: str = ""
     text_sha: str = ""
 
@@ -258,6 +259,7 @@ def parse_annotation(doc) -> ParsedAnnotation:
         suffix=str(suffix)[:32],
         article_iri=str(target.get("hamish:article") or ""),
         visibility="private" if doc.get("hamish:visibility") == "private" else "team",
+        status=str(doc.get("hamish:status") or ""),
     )
     for body in _as_list(doc.get("body")):
         if isinstance(body, str):

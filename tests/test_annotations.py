@@ -411,7 +411,13 @@ def test_edit_reanchors_and_reports(client, seed_article, cast):
     )
     response = client.post(
         reverse("article_edit", args=[seed_article.pk]),
-        {"title": seed_article.title, "language": "ar", "direction": "rtl", "body": body},
+        {
+            "title": seed_article.title,
+            "language": "ar",
+            "direction": "rtl",
+            "body": body,
+            "base_revision": 1,
+        },
         follow=True,
     )
     text = response.content.decode()
@@ -624,3 +630,69 @@ def test_refused_annotation_leaves_no_new_entity(client, annotator, seed_article
     )
     assert response.json()["error"]["code"] == "quote_mismatch"
     assert not Entity.objects.filter(name="كيان يتيم").exists()
+
+
+def test_review_fix_non_ascii_digits_are_errors_not_crashes(client, annotator, seed_article, team):
+    start, end = span_of(seed_article, "بوتين")
+    client.force_login(annotator)
+    response = post_create(
+        client, seed_article, kind="entity", start=start, end=end, exact="بوتين", label="²"
+    )
+    assert response.json()["error"]["code"] == "bad_label"
+    assert client.get(reverse("claim_list", args=[team.slug]), {"speaker": "²"}).status_code == 200
+
+
+def test_entity_mention_counts_follow_visibility(
+    client, annotator, reader_user, seed_article, team
+):
+    person = Label.objects.get(team=team, slug="person")
+    entity = Entity.objects.create(team=team, name="بوتين", type=person)
+    make_annotation(seed_article, annotator, "بوتين", kind="entity", label=person, entity=entity)
+    client.force_login(reader_user)
+    listed = client.get(reverse("entity_list", args=[team.slug])).context["page"].object_list
+    assert [e.mention_count for e in listed] == [0]
+    client.force_login(annotator)
+    listed = client.get(reverse("entity_list", args=[team.slug])).context["page"].object_list
+    assert [e.mention_count for e in listed] == [1]
+
+
+def test_editing_an_approved_annotation_sends_it_back_to_review(client, seed_article, cast):
+    from reader.annotations import status_change
+
+    row = make_annotation(seed_article, cast["annotator"], "بوتين", note="أ")
+    status_change(annotation=row, actor=cast["reviewer"], to_status="approved")
+    row.refresh_from_db()
+    client.force_login(cast["annotator"])
+    client.post(
+        reverse("annotation_edit", args=[row.pk]),
+        {"version": row.version, "note": "ب", "visibility": "team"},
+    )
+    row.refresh_from_db()
+    assert (row.note, row.status) == ("ب", "pending")
+    assert list(ReviewEvent.objects.filter(annotation=row).values_list("to_status", flat=True)) == [
+        "approved",
+        "pending",
+    ]
+
+
+def test_conflicting_edit_can_be_saved_after_comparing(client, seed_article, cast):
+    row = make_annotation(seed_article, cast["annotator"], "بوتين", note="أ")
+    client.force_login(cast["annotator"])
+    url = reverse("annotation_edit", args=[row.pk])
+    client.post(url, {"version": 1, "note": "ب", "visibility": "team"})
+    conflict = client.post(url, {"version": 1, "note": "ج", "visibility": "team"})
+    form = conflict.context["form"]
+    assert form["version"].value() == "2" and form["note"].value() == "ج"
+    client.post(url, {"version": form["version"].value(), "note": "ج", "visibility": "team"})
+    row.refresh_from_db()
+    assert (row.note, row.version) == ("ج", 3)
+
+
+def test_deleting_an_annotation_keeps_its_review_history(seed_article, cast):
+    from reader.annotations import annotation_delete, status_change
+
+    row = make_annotation(seed_article, cast["annotator"], "بوتين")
+    status_change(annotation=row, actor=cast["reviewer"], to_status="rejected")
+    annotation_delete(annotation=row, membership=Membership.objects.get(user=cast["annotator"]))
+    event = ReviewEvent.objects.get()
+    assert (event.annotation, event.to_status) == (None, "rejected")

@@ -317,3 +317,44 @@ def test_openapi_describes_every_api_route(client):
     routes = set(_api_routes())
     assert routes == set(spec["paths"])
     assert spec["openapi"].startswith("3.")
+
+
+def test_status_change_moves_the_etag_on(client, token, seed_article, annotator, reviewer):
+    from reader.annotations import status_change
+
+    row = make_annotation(seed_article, annotator, "بوتين")
+    url = reverse("api_annotation", args=[row.pk])
+    before = client.get(url, **bearer(token))["ETag"]
+    container = client.get(container_url(seed_article), **bearer(token))["ETag"]
+    status_change(annotation=row, actor=reviewer, to_status="approved")
+    after = client.get(url, HTTP_IF_NONE_MATCH=before, **bearer(token))
+    assert after.status_code == 200 and after["ETag"] != before
+    assert after.json()["hamish:status"] == "approved"
+    assert (
+        client.get(
+            container_url(seed_article), HTTP_IF_NONE_MATCH=container, **bearer(token)
+        ).status_code
+        == 200
+    )
+
+
+def test_put_moves_the_span(client, token, seed_article, annotator):
+    row = make_annotation(seed_article, annotator, "بوتين")
+    url = reverse("api_annotation", args=[row.pk])
+    first = client.get(url, **bearer(token))
+    doc = first.json()
+    start, end = span_of(seed_article, "كيم جونغ أون")
+    doc["target"]["selector"] = [
+        {"type": "TextPositionSelector", "start": start, "end": end},
+        {"type": "TextQuoteSelector", "exact": "كيم جونغ أون"},
+    ]
+    ok = client.put(
+        url,
+        json.dumps(doc),
+        content_type="application/ld+json",
+        HTTP_IF_MATCH=first["ETag"],
+        **bearer(token),
+    )
+    assert ok.status_code == 200
+    row.refresh_from_db()
+    assert (row.start, row.end, row.exact) == (start, end, "كيم جونغ أون")

@@ -331,3 +331,29 @@ def test_w3c_validation_catches_a_broken_export(sourced, team):
     item["target"]["selector"][0]["start"] = "zero"
     with pytest.raises(AssertionError):
         validate_annotation(item)
+
+
+def test_csv_cells_never_start_a_formula(team, owner):
+    article = import_text(team, "عنوان\n\nنص فيه بوتين مرة.").article
+    make_annotation(article, owner, "بوتين", note='=HYPERLINK("http://evil.example","x")')
+    rows = list(csv.DictReader(io.StringIO(export("csv", team)[1:])))
+    assert rows[0]["note"] == '\'=HYPERLINK("http://evil.example","x")'
+
+
+def test_reimport_skips_what_is_there_and_keeps_review_status(sourced, team, fresh_team, tmp_path):
+    from reader.annotations import status_change
+
+    rejected = Annotation.objects.filter(article=sourced, kind="highlight").first()
+    status_change(annotation=rejected, actor=None, to_status="rejected")
+    path = tmp_path / "again.jsonld"
+    path.write_text(export("jsonld", team), encoding="utf-8")
+    call_command("import_annotations", str(path), "--team", "fresh", stdout=io.StringIO())
+    err = io.StringIO()
+    call_command(
+        "import_annotations", str(path), "--team", "fresh", stdout=io.StringIO(), stderr=err
+    )
+    assert Annotation.objects.filter(article__team=fresh_team).count() == 5
+    statuses = sorted(
+        Annotation.objects.filter(article__team=fresh_team).values_list("status", flat=True)
+    )
+    assert statuses == ["approved", "pending", "pending", "pending", "rejected"]

@@ -155,3 +155,20 @@ def test_import_escapes_markup_typed_as_text(client, annotator, team):
     page = client.get(article.get_absolute_url()).content.decode()
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt; نص" in page
+
+
+def test_undo_two_removals_puts_each_back_where_it_was(client, annotator, team):
+    client.force_login(annotator)
+    client.post(
+        reverse("article_import"),
+        {"team": team.pk, "file": upload("seed.txt", SEED_PATH.read_bytes())},
+    )
+    article = Article.objects.get(team=team)
+    removals = article.revisions.get(number=1).removals
+    promo = next(i for i, r in enumerate(removals) if r["rule"] == "promo_line")
+    ad = next(i for i, r in enumerate(removals) if r["text"] == "[ad_1]")
+    client.post(reverse("removal_restore", args=[article.pk, promo]))
+    client.post(reverse("removal_restore", args=[article.pk, ad]))
+    article.refresh_from_db()
+    body = article.current_revision.body
+    assert body.startswith("[ad_1]\n\nافتح ملخص المحرر مجانًا\n\nتعهد الرئيس الروسي")

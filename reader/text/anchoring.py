@@ -310,6 +310,8 @@ def _reanchor(
     new_body: str, selector: TextSelector, offsets: _OffsetMap, dmp: diff_match_patch
 ) -> Reanchored:
     start, end, exact = selector.start, selector.end, selector.exact
+    if not 0 <= start <= end:  # nonsense positions (e.g. from an import): trust the quote only
+        start = end = max(0, min(start, end))
     s = offsets.start(start)
     e = max(offsets.end(end), s)
 
