@@ -202,3 +202,12 @@ if (document.readyState === "loading") {
 } else {
   init();
 }
+
+// The language switcher submits as soon as a language is chosen; its button is only for
+// browsers without JavaScript.
+const languageSelect = document.querySelector("[data-language-select]");
+if (languageSelect) {
+  const submit = document.querySelector("[data-language-submit]");
+  if (submit) submit.hidden = true;
+  languageSelect.addEventListener("change", () => languageSelect.form.requestSubmit());
+}

@@ -110,10 +110,11 @@ def open_article(page, live_server, article) -> None:
 
 
 def switch_language(page, code: str) -> None:
-    """Use the real switcher form; Django's set_language redirects back to the page."""
-    page.select_option("#language-select", code)
+    """Use the real switcher: choosing a language submits the form (its button is hidden when
+    JavaScript runs), and Django's set_language redirects back to the page."""
+    assert page.locator("form.language-switcher button[type=submit]").is_hidden()
     with page.expect_navigation():
-        page.locator("form.language-switcher button[type=submit]").click()
+        page.select_option("#language-select", code)
     wait_for_fonts(page)
 
 
