@@ -7,6 +7,7 @@ before ``django.setup()`` reads the settings.
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import platform
@@ -221,3 +222,22 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
     print("  ".join("-" * width for width in widths))
     for row in cells[1:]:
         print(line(row))
+
+
+def bench_parser(doc: str) -> argparse.ArgumentParser:
+    """An argument parser with the options every benchmark shares: its own database."""
+    parser = argparse.ArgumentParser(description=doc.split("\n", 1)[0])
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a postgres:// URL for a database of the benchmark's own (created if missing), or "
+        "sqlite:///PATH for a new file; default: a SQLite file in a temporary directory",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="delete the SQLite file, or drop the PostgreSQL database, first, even if a "
+        "benchmark did not create it",
+    )
+    return parser

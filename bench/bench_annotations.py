@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     BENCH_TEAM_SLUG,
     bench_database,
+    bench_parser,
     print_table,
     summarise,
     versions,
@@ -39,13 +40,7 @@ RATIO_TARGET = 5.0
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="a postgres:// URL for a database of the benchmark's own (created if missing), or "
-        "sqlite:///PATH for a new file; default: a SQLite file in a temporary directory",
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument(
         "-n", "--requests", type=int, default=20, help="timed reader requests per count"
     )
@@ -66,13 +61,6 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="also profile (cProfile) reader requests at the largest count and print the "
         "top functions",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument(
-        "--reset",
-        action="store_true",
-        help="delete the SQLite file, or drop the PostgreSQL database, first, even if a "
-        "benchmark did not create it",
     )
     return parser.parse_args()
 

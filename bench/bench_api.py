@@ -38,6 +38,7 @@ from _common import (
     BENCH_TEAM_SLUG,
     ROOT,
     bench_database,
+    bench_parser,
     percentile,
     print_table,
     versions,
@@ -58,13 +59,7 @@ ENTITIES = [
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="a postgres:// URL for a database of the benchmark's own (created if missing), or "
-        "sqlite:///PATH for a new file; default: a SQLite file in a temporary directory",
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("-n", "--requests", type=int, default=500, help="requests per case")
     parser.add_argument("--threads", type=int, default=4, help="client threads (4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
@@ -82,13 +77,6 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--chars", type=int, default=20_000, help="size of the article")
     parser.add_argument("--seed", type=int, default=20240601, help="random seed for the spans")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument(
-        "--reset",
-        action="store_true",
-        help="delete the SQLite file, or drop the PostgreSQL database, first, even if a "
-        "benchmark did not create it",
-    )
     args = parser.parse_args()
     if not 1 <= args.threads <= 32 or not 1 <= args.workers <= 16 or args.requests < 1:
         parser.error("use 1–32 threads, 1–16 workers and at least one request")

@@ -32,6 +32,7 @@ from _common import (
     FIXTURES,
     ROOT,
     bench_database,
+    bench_parser,
     print_table,
     versions,
 )
@@ -66,13 +67,7 @@ EVIDENCE = ["https://example.org/source/1", "https://example.org/archive/2"]
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="a postgres:// URL for a database of the benchmark's own (created if missing), or "
-        "sqlite:///PATH for a new file; default: a SQLite file in a temporary directory",
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument(
         "--counts",
         default="0,10000,100000",
@@ -83,13 +78,6 @@ def parse_args() -> argparse.Namespace:
         "--formats", default=",".join(FORMATS), help="formats, comma-separated (all four)"
     )
     parser.add_argument("--seed", type=int, default=20240601, help="random seed")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument(
-        "--reset",
-        action="store_true",
-        help="delete the SQLite file, or drop the PostgreSQL database, first, even if a "
-        "benchmark did not create it",
-    )
     return parser.parse_args()
 
 

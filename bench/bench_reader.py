@@ -23,6 +23,7 @@ from _common import (
     BENCH_TEAM_SLUG,
     FIXTURES,
     bench_database,
+    bench_parser,
     print_table,
     summarise,
     time_calls,
@@ -33,26 +34,13 @@ ARABIC_CORPUS = ("ar_news_pud_passages.txt", "ar_wiki_damascus.txt")
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="a postgres:// URL for a database of the benchmark's own (created if missing), or "
-        "sqlite:///PATH for a new file; default: a SQLite file in a temporary directory",
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("-n", "--requests", type=int, default=50, help="timed requests per case")
     parser.add_argument(
         "--articles", type=int, default=10_000, help="articles in the team for the library"
     )
     parser.add_argument(
         "--big-chars", type=int, default=100_000, help="size of the big article, in characters"
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument(
-        "--reset",
-        action="store_true",
-        help="delete the SQLite file, or drop the PostgreSQL database, first, even if a "
-        "benchmark did not create it",
     )
     return parser.parse_args()
 
