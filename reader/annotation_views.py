@@ -31,6 +31,7 @@ from .models import (
     Entity,
     Label,
     LabelKind,
+    Role,
     Visibility,
 )
 from .rendering import render_body
@@ -296,6 +297,68 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         response["HX-Trigger"] = "annotation-changed"
         return response
     return redirect(article)
+
+
+@login_required
+@require_POST
+def annotation_review(request: HttpRequest, pk: int) -> HttpResponse:
+    annotation, membership = get_annotation_for_user(request.user, pk)
+    try:
+        svc.annotation_review(
+            annotation=annotation,
+            membership=membership,
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+            seen_status=request.POST.get("status", ""),
+        )
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+    else:
+        messages.success(
+            request,
+            _("The annotation is now “%(status)s”.") % {"status": annotation.get_status_display()},
+        )
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = "annotation-changed"
+        return response
+    return redirect(reverse("article_detail", args=[annotation.article_id]) + f"#annotation-{pk}")
+
+
+@login_required
+def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    team, membership = get_team_for_user(request.user, slug, role=Role.REVIEWER)
+    status = request.GET.get("status", "pending")
+    if status not in ("pending", "flagged", "orphaned", "rejected"):
+        status = "pending"
+    rows = (
+        Annotation.objects.filter(article__team=team, status=status)
+        .filter(svc.visible_q(membership))
+        .select_related("article", "author", "label", "verdict")
+        .order_by("created", "pk")
+    )
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    counts = dict(
+        Annotation.objects.filter(article__team=team)
+        .filter(svc.visible_q(membership))
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    for a in page.object_list:
+        a.colour = annotation_colour(a)
+    return render(
+        request,
+        "reader/review_queue.html",
+        {
+            "team": team,
+            "membership": membership,
+            "page": page,
+            "status": status,
+            "counts": counts,
+            "filter_query": f"status={status}",
+        },
+    )
 
 
 @login_required

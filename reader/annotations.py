@@ -526,3 +526,59 @@ def entity_search(team, query: str, *, limit: int = 10) -> list[Entity]:
         .select_related("type")
         .order_by("name")[:limit]
     )
+
+
+REVIEW_ACTIONS = {
+    # action: (new status, needs reviewer, statuses it applies to)
+    "approve": (Status.APPROVED, True, {Status.PENDING, Status.FLAGGED, Status.REJECTED}),
+    "reject": (Status.REJECTED, True, {Status.PENDING, Status.FLAGGED, Status.APPROVED}),
+    "reopen": (Status.PENDING, True, {Status.APPROVED, Status.REJECTED, Status.FLAGGED}),
+    "flag": (Status.FLAGGED, False, {Status.PENDING, Status.APPROVED}),
+}
+
+
+def annotation_review(
+    *, annotation: Annotation, membership: Membership, action: str, reason: str, seen_status: str
+) -> Annotation:
+    """Approve, reject, reopen (reviewers) or flag (any member, with a reason) an annotation,
+    provided it is still in the status the user saw. Writes the review event."""
+    if action not in REVIEW_ACTIONS:
+        raise error(_("Unknown review action."), "bad_action")
+    to_status, needs_reviewer, allowed_from = REVIEW_ACTIONS[action]
+    if needs_reviewer and not membership.can_review:
+        raise PermissionDenied
+    reason = _text(reason, field=_("reason"), limit=2000)
+    if action == "flag" and not reason:
+        raise error(
+            _("Say why you flag it, so a reviewer knows what to look at."), "reason_required"
+        )
+    if annotation.status == Status.ORPHANED:
+        raise error(
+            _(
+                "This annotation lost its place in the text; it cannot be reviewed until it is "
+                "placed again."
+            ),
+            "orphaned",
+        )
+    if seen_status and seen_status != annotation.status:
+        raise error(
+            _("Someone else reviewed this annotation meanwhile (it is now “%(status)s”).")
+            % {"status": annotation.get_status_display()},
+            "conflict",
+        )
+    if annotation.status not in allowed_from:
+        raise error(
+            _("This cannot be done to an annotation that is “%(status)s”.")
+            % {"status": annotation.get_status_display()},
+            "bad_transition",
+        )
+    if not status_change(
+        annotation=annotation, actor=membership.user, to_status=to_status, reason=reason
+    ):
+        annotation.refresh_from_db()
+        raise error(
+            _("Someone else reviewed this annotation meanwhile (it is now “%(status)s”).")
+            % {"status": annotation.get_status_display()},
+            "conflict",
+        )
+    return annotation

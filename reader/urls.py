@@ -24,6 +24,8 @@ urlpatterns = [
     path("articles/<int:pk>/annotations/items/", av.annotation_items, name="annotation_items"),
     path("annotations/<int:pk>/edit/", av.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", av.annotation_delete, name="annotation_delete"),
+    path("annotations/<int:pk>/review/", av.annotation_review, name="annotation_review"),
+    path("teams/<slug:slug>/review/", av.review_queue, name="review_queue"),
     path(
         "annotations/<int:pk>/tag-others/", av.annotation_tag_others, name="annotation_tag_others"
     ),
