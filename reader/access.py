@@ -51,14 +51,19 @@ def get_team_for_user(user, slug: str, *, role: Role | None = None) -> tuple[Tea
     return membership.team, membership
 
 
+def _membership_or_404(user, team_id: int) -> Membership:
+    membership = memberships_for(user).filter(team_id=team_id).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
 def get_article_for_user(user, pk: int, *, role: Role | None = None) -> tuple[Article, Membership]:
     """The article ``pk`` and the user's membership in its team; 404 for outsiders."""
     article = Article.objects.select_related("team", "current_revision").filter(pk=pk).first()
     if article is None:
         raise Http404
-    membership = memberships_for(user).filter(team_id=article.team_id).first()
-    if membership is None:
-        raise Http404
+    membership = _membership_or_404(user, article.team_id)
     _require(membership, role)
     return article, membership
 
@@ -80,9 +85,7 @@ def get_annotation_for_user(user, pk: int):
     )
     if annotation is None:
         raise Http404
-    membership = memberships_for(user).filter(team_id=annotation.article.team_id).first()
-    if membership is None:
-        raise Http404
+    membership = _membership_or_404(user, annotation.article.team_id)
     if not visible_annotations(membership, annotation.article).filter(pk=pk).exists():
         raise Http404
     return annotation, membership
@@ -94,7 +97,5 @@ def get_entity_for_user(user, pk: int):
     entity = Entity.objects.select_related("team", "type").filter(pk=pk).first()
     if entity is None:
         raise Http404
-    membership = memberships_for(user).filter(team_id=entity.team_id).first()
-    if membership is None:
-        raise Http404
+    membership = _membership_or_404(user, entity.team_id)
     return entity, membership

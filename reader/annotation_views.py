@@ -22,6 +22,7 @@ from .access import (
     get_entity_for_user,
     get_team_for_user,
 )
+from .api import error_response
 from .forms import AnnotationEditForm, EntityForm, LabelForm
 from .labels import CLAIM_COLOUR, HIGHLIGHT_COLOUR
 from .models import (
@@ -136,13 +137,6 @@ def annotation_items(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reader/_annotation_items.html", context)
 
 
-def json_error(error: ValidationError, status: int = 400) -> JsonResponse:
-    code = getattr(error, "code", None) or "invalid"
-    return JsonResponse(
-        {"error": {"code": code, "message": " ".join(error.messages)}}, status=status
-    )
-
-
 @login_required
 @require_POST
 def annotation_create(request: HttpRequest, pk: int) -> JsonResponse:
@@ -191,8 +185,7 @@ def annotation_create(request: HttpRequest, pk: int) -> JsonResponse:
                 evidence=data.get("evidence", ""),
             )
     except ValidationError as err:
-        status = 409 if getattr(err, "code", "") == "stale_revision" else 400
-        return json_error(err, status)
+        return error_response(err)
     others = (
         svc.other_mentions(annotation, membership=membership)
         if annotation.kind == AnnotationKind.ENTITY
@@ -225,7 +218,7 @@ def annotation_tag_others(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         created = svc.annotation_tag_others(annotation=annotation, membership=membership)
     except ValidationError as err:
-        return json_error(err)
+        return error_response(err)
     message = _("Tagged %(n)s more mentions.") % {"n": len(created)}
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"created": [a.pk for a in created], "message": message})

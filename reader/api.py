@@ -142,7 +142,8 @@ def _read_json(request: HttpRequest):
         ) from None
 
 
-def _validation_response(error: ValidationError) -> JsonResponse:
+def error_response(error: ValidationError) -> JsonResponse:
+    """A refused write as JSON with its stable code (a stale revision is a 409)."""
     code = getattr(error, "code", None) or "invalid"
     status = 409 if code == "stale_revision" else 400
     return api_error(status, code, " ".join(error.messages))
@@ -295,7 +296,7 @@ def _container_post(request, article, membership) -> HttpResponse:
                 end=parsed.end,
             )
     except ValidationError as error:
-        return _validation_response(error)
+        return error_response(error)
     annotation = joined(annotation.pk)
     iri = annotation_iri(annotation.pk, base)
     return ld_response(
@@ -369,6 +370,6 @@ def annotation(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         if getattr(error, "code", "") == "conflict":
             return api_error(412, "precondition_failed", " ".join(error.messages))
-        return _validation_response(error)
+        return error_response(error)
     row = joined(updated.pk)
     return ld_response(to_jsonld(row, base=base), links=links, ETag=etag_for(row))
